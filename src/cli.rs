@@ -1,0 +1,132 @@
+//! The operator commands behind `main.rs`: each builds what it needs from `Settings` and calls
+//! the workflow layer. Long operations show progress bars.
+
+use crate::app::Application;
+use crate::config::Settings;
+use crate::domain::{Role, SubjectKind};
+use crate::workflow::{self, bootstrap, clock::SystemClock};
+use anyhow::Context;
+use clap::Subcommand;
+use std::sync::Arc;
+
+#[derive(Subcommand)]
+pub enum AccountsCommand {
+    /// Create an account. The password is read from CREDIT_NEW_PASSWORD, or generated and
+    /// printed once.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: Role,
+        #[arg(long)]
+        organization_id: Option<String>,
+        #[arg(long)]
+        subject_identifier: Option<String>,
+        #[arg(long)]
+        subject_kind: Option<SubjectKind>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum KeysCommand {
+    /// Add a master-key version (key-file setups) and re-wrap every data key under it.
+    Rotate {
+        /// Only re-wrap to the current version (CREDIT_MASTER_KEY setups, or to resume).
+        #[arg(long)]
+        rewrap_only: bool,
+    },
+}
+
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+}
+
+pub fn serve(settings: Settings) -> anyhow::Result<()> {
+    let system = actix_web::rt::System::new();
+    system.block_on(async move {
+        let app = Application::build(settings)?;
+        app.run_until_stopped().await.context("server failed")
+    })
+}
+
+pub fn migrate(settings: Settings) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&settings.data_dir)?;
+    let db = bootstrap::open_database(&settings)?;
+    println!("database is up to date ({})", db.backend().as_str());
+    Ok(())
+}
+
+pub fn accounts(settings: Settings, command: AccountsCommand) -> anyhow::Result<()> {
+    let platform = bootstrap::prepare(settings, Arc::new(SystemClock))?;
+    match command {
+        AccountsCommand::Create { email, role, organization_id, subject_identifier, subject_kind } => {
+            let (password, generated) = match std::env::var("CREDIT_NEW_PASSWORD") {
+                Ok(p) => (p, false),
+                Err(_) => (workflow::login::random_token(), true),
+            };
+            let system = workflow::Actor {
+                account_id: "cli".into(),
+                role: Role::Admin,
+                organization_id: None,
+                subject_id: None,
+            };
+            let new = workflow::manage_accounts::NewAccount {
+                email,
+                password: password.clone(),
+                role,
+                organization_id,
+                subject_identifier,
+                subject_kind,
+                subject_name: None,
+            };
+            let id = workflow::manage_accounts::create_account(&platform, &system, new)
+                .map_err(|e| anyhow::anyhow!("{e} ({})", e.code()))?;
+            println!("created account {id}");
+            if generated {
+                println!("one-time password (shown once): {password}");
+            }
+            Ok(())
+        }
+    }
+}
+
+pub fn keys(settings: Settings, command: KeysCommand) -> anyhow::Result<()> {
+    let KeysCommand::Rotate { rewrap_only } = command;
+    let platform = bootstrap::prepare(settings, Arc::new(SystemClock))?;
+    if !rewrap_only {
+        match platform.keys.source() {
+            workflow::keys::KeySource::File(path) => {
+                let key = crate::crypto::MasterKeyRing::append_new_version_to_file(path)
+                    .map_err(|e| anyhow::anyhow!("cannot add a master-key version: {}", e.code()))?;
+                println!("added master-key version {} to {}", key.version(), path.display());
+                platform.keys.reload().map_err(|e| anyhow::anyhow!("cannot reload keys: {}", e.code()))?;
+            }
+            workflow::keys::KeySource::Environment => {
+                anyhow::bail!(
+                    "CREDIT_MASTER_KEY is set: add the new version to it (\"2:NEW,1:OLD\"), restart the \
+                     instances, then run `keys rotate --rewrap-only`"
+                );
+            }
+        }
+    }
+    let pending = workflow::rotate_keys::pending(&platform).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bar = indicatif::ProgressBar::new(pending);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("re-wrapping data keys {bar:40} {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let done = workflow::rotate_keys::rewrap_all(&platform, |p| bar.set_position(p.done))
+        .map_err(|e| anyhow::anyhow!("rotation stopped (run again to resume): {e}"))?;
+    bar.finish();
+    println!("re-wrapped {done} data keys");
+    if let workflow::keys::KeySource::File(path) = platform.keys.source() {
+        for version in workflow::rotate_keys::unused_versions(&platform).map_err(|e| anyhow::anyhow!("{e}"))? {
+            crate::crypto::MasterKeyRing::retire_version_in_file(path, version)
+                .map_err(|e| anyhow::anyhow!("cannot retire version {version}: {}", e.code()))?;
+            println!("retired unused master-key version {version}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! The municipal public credit information platform (Nanjing Regulations on Social Credit).
+//!
+//! Layers (DESIGN.md §2), dependencies pointing down only:
+//! `web -> workflow -> {domain, policy, storage, crypto, audit, notify}`.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod crypto;
+pub mod domain;
+pub mod policy;
+pub mod storage;
+pub mod web;
+pub mod workflow;

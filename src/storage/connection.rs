@@ -1,0 +1,167 @@
+//! Backend selection by URL scheme, the r2d2 connection manager and the pool.
+//!
+//! diesel's derived `AnyConnection::establish` tries each backend in turn and hides the real
+//! error, and treats any string as a SQLite path; our manager picks the backend from the scheme
+//! so a typo is an error, never a silently created file, and libpq's message survives.
+
+use super::StorageError;
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection, Pool, R2D2Connection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use std::time::Duration;
+
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type PooledConnection = r2d2::PooledConnection<AnyManager>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Where to connect: the backend and the string its driver takes.
+#[derive(Clone)]
+pub struct Target {
+    backend: Backend,
+    driver_url: String,
+}
+
+impl Target {
+    /// `postgres://` / `postgresql://` -> PostgreSQL; `sqlite://PATH`, `sqlite:PATH` or a bare
+    /// path (no `scheme://`) -> SQLite; anything else is refused.
+    pub fn parse(url: &str) -> Result<Target, StorageError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Target { backend: Backend::Postgres, driver_url: url.to_owned() });
+        }
+        let path = if let Some(rest) = url.strip_prefix("sqlite://") {
+            rest
+        } else if let Some(rest) = url.strip_prefix("sqlite:") {
+            rest
+        } else if url.contains("://") || url.is_empty() {
+            return Err(StorageError::UnsupportedUrl);
+        } else {
+            url
+        };
+        if path.is_empty() || path.starts_with(":memory:") {
+            // Each pooled connection would get its own empty in-memory database.
+            return Err(StorageError::UnsupportedUrl);
+        }
+        Ok(Target { backend: Backend::Sqlite, driver_url: path.to_owned() })
+    }
+}
+
+pub struct AnyManager {
+    target: Target,
+}
+
+impl ManageConnection for AnyManager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        match self.target.backend {
+            Backend::Postgres => PgConnection::establish(&self.target.driver_url)
+                .map(AnyConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+            Backend::Sqlite => {
+                let mut conn =
+                    SqliteConnection::establish(&self.target.driver_url).map_err(r2d2::Error::ConnectionError)?;
+                // busy_timeout first: setting WAL while another connection opens can fail with
+                // "database is locked" unless the timeout is already in force.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(AnyConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// The pool plus what the layers above may ask about it.
+#[derive(Clone)]
+pub struct Database {
+    pool: Pool<AnyManager>,
+    backend: Backend,
+}
+
+impl Database {
+    /// Connects eagerly: a wrong URL or an unreachable server fails here, within `timeout`.
+    pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> Result<Database, StorageError> {
+        let target = Target::parse(url)?;
+        let backend = target.backend;
+        let manager = AnyManager { target };
+        // One direct connection first, so the caller sees the driver's own message instead of
+        // r2d2's generic timeout.
+        manager.connect().map_err(|e| StorageError::Connect(e.to_string()))?;
+        let pool = Pool::builder()
+            .max_size(pool_size.max(1))
+            .min_idle(Some(1))
+            .connection_timeout(timeout)
+            .build(manager)
+            .map_err(|e| StorageError::Connect(e.to_string()))?;
+        Ok(Database { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn get(&self) -> Result<PooledConnection, StorageError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs `f` in one transaction on a pooled connection; commits on Ok, rolls back on Err.
+    pub fn transaction<T, E>(&self, f: impl FnOnce(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StorageError> + From<diesel::result::Error>,
+    {
+        let mut conn = self.get()?;
+        AnyConnection::transaction(&mut conn, f)
+    }
+
+    /// Reachability for /readyz.
+    pub fn ping(&self) -> Result<(), StorageError> {
+        let mut conn = self.get()?;
+        conn.ping().map_err(StorageError::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_is_chosen_by_scheme_and_unknown_schemes_are_refused() {
+        assert_eq!(Target::parse("postgres://u@h/db").map(|t| t.backend).ok(), Some(Backend::Postgres));
+        assert_eq!(Target::parse("sqlite://data/x.db").map(|t| t.driver_url).ok(), Some("data/x.db".into()));
+        assert_eq!(Target::parse("./x.sqlite3").map(|t| t.backend).ok(), Some(Backend::Sqlite));
+        assert!(Target::parse("mysql://h/db").is_err());
+        assert!(Target::parse("sqlite://:memory:").is_err());
+        assert!(Target::parse("").is_err());
+    }
+}

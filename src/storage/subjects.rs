@@ -1,0 +1,50 @@
+//! Subjects: found only through the blind index of their normalized identifier; the identifier,
+//! name and contact e-mail are cells encrypted under the subject's own data key.
+
+use super::schema::subjects;
+use super::{AnyConnection, StorageError, Timestamp};
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = subjects)]
+pub struct SubjectRow {
+    pub id: String,
+    pub kind: String,
+    pub identifier_index: Vec<u8>,
+    pub identifier_cell: Vec<u8>,
+    pub name_cell: Option<Vec<u8>>,
+    pub email_cell: Option<Vec<u8>>,
+    pub data_key_id: String,
+    pub created_at: Timestamp,
+}
+
+pub fn insert(conn: &mut AnyConnection, row: &SubjectRow) -> Result<(), StorageError> {
+    diesel::insert_into(subjects::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> Result<Option<SubjectRow>, StorageError> {
+    Ok(subjects::table.find(id).select(SubjectRow::as_select()).first(conn).optional()?)
+}
+
+pub fn find_by_index(conn: &mut AnyConnection, index: &[u8]) -> Result<Option<SubjectRow>, StorageError> {
+    Ok(subjects::table
+        .filter(subjects::identifier_index.eq(index))
+        .select(SubjectRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Only the id, for the query hot path and for officers filtering by identifier.
+pub fn id_by_index(conn: &mut AnyConnection, index: &[u8]) -> Result<Option<(String, String)>, StorageError> {
+    Ok(subjects::table
+        .filter(subjects::identifier_index.eq(index))
+        .select((subjects::id, subjects::kind))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn update_name(conn: &mut AnyConnection, id: &str, name_cell: &[u8]) -> Result<(), StorageError> {
+    diesel::update(subjects::table.find(id)).set(subjects::name_cell.eq(Some(name_cell))).execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! The JSON API under `/api/v1` (DESIGN §8). Handlers are thin: extract, parse into domain
+//! types, call one workflow use case inside `blocking`, shape the answer.
+
+mod admin;
+mod auth;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::scope("/api/v1").configure(auth::configure).configure(admin::configure));
+}

@@ -1,0 +1,204 @@
+//! Admin use cases: organizations and accounts. An account has exactly one role; provider and
+//! requester accounts belong to an organization, subject accounts to one subject (created here
+//! if the platform does not know it yet).
+
+use super::{Actor, Platform, WorkflowError, login, subjects};
+use crate::crypto::password;
+use crate::domain::identifier::SubjectIdentifier;
+use crate::domain::{OrganizationKind, Role, SubjectKind};
+use crate::storage::accounts::{self, AccountRow};
+use crate::storage::organizations::{self, OrganizationRow};
+use crate::storage::{AnyConnection, StorageError};
+use serde::Serialize;
+
+pub struct NewAccount {
+    pub email: String,
+    pub password: String,
+    pub role: Role,
+    pub organization_id: Option<String>,
+    pub subject_identifier: Option<String>,
+    pub subject_kind: Option<SubjectKind>,
+    pub subject_name: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct OrganizationView {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+}
+
+#[derive(Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+const MIN_PASSWORD_CHARS: usize = 12;
+
+pub fn create_organization(
+    platform: &Platform,
+    actor: &Actor,
+    name: &str,
+    kind: OrganizationKind,
+) -> Result<String, WorkflowError> {
+    actor.require(&[Role::Admin])?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(WorkflowError::invalid("invalid_name", Some("name"), "the name must have 1 to 200 characters"));
+    }
+    let row = OrganizationRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: name.to_owned(),
+        kind: kind.as_str().to_owned(),
+        created_at: platform.clock.now_naive(),
+    };
+    organizations::insert(&mut *platform.db.get()?, &row)?;
+    Ok(row.id)
+}
+
+pub fn list_organizations(
+    platform: &Platform,
+    actor: &Actor,
+    after: Option<&str>,
+    limit: Option<i64>,
+) -> Result<Page<OrganizationView>, WorkflowError> {
+    actor.require(&[Role::Admin, Role::Officer])?;
+    let limit = limit.unwrap_or(50).clamp(1, 200);
+    let rows = organizations::list(&mut *platform.db.get()?, after, limit)?;
+    let next_cursor = (rows.len() as i64 == limit).then(|| rows.last().map(|r| r.id.clone())).flatten();
+    let items = rows.into_iter().map(|r| OrganizationView { id: r.id, name: r.name, kind: r.kind }).collect();
+    Ok(Page { items, next_cursor })
+}
+
+pub fn create_account(platform: &Platform, actor: &Actor, new: NewAccount) -> Result<String, WorkflowError> {
+    actor.require(&[Role::Admin])?;
+    if new.password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(WorkflowError::invalid(
+            "weak_password",
+            Some("password"),
+            format!("the password must have at least {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    let subject = match (new.role, &new.subject_identifier) {
+        (Role::Subject, Some(raw)) => {
+            let kind = new.subject_kind.unwrap_or(SubjectKind::NaturalPerson);
+            let identifier = SubjectIdentifier::parse_for(kind, raw)
+                .map_err(|e| WorkflowError::from_domain(e, "subject_identifier"))?;
+            Some((kind, identifier))
+        }
+        (Role::Subject, None) => {
+            return Err(WorkflowError::invalid(
+                "missing_field",
+                Some("subject_identifier"),
+                "a subject account needs the subject's identifier",
+            ));
+        }
+        (_, Some(_)) => {
+            return Err(WorkflowError::invalid(
+                "unexpected_field",
+                Some("subject_identifier"),
+                "only subject accounts are bound to a subject",
+            ));
+        }
+        (_, None) => None,
+    };
+    match (new.role.needs_organization(), &new.organization_id) {
+        (true, None) => {
+            return Err(WorkflowError::invalid(
+                "missing_field",
+                Some("organization_id"),
+                "provider and requester accounts belong to an organization",
+            ));
+        }
+        (false, Some(_)) => {
+            return Err(WorkflowError::invalid(
+                "unexpected_field",
+                Some("organization_id"),
+                "only provider and requester accounts belong to an organization",
+            ));
+        }
+        _ => {}
+    }
+    let email = new.email.clone();
+    let password_text = new.password.clone();
+    let subject_name = new.subject_name.clone();
+    let organization_id = new.organization_id.clone();
+    // Hash before the transaction: argon2 is slow and must not hold a database lock.
+    let password_hash = password::hash_password(&password_text)?;
+    platform.db.transaction(|conn| {
+        if let Some(org) = &organization_id {
+            organizations::find(conn, org)?.ok_or_else(|| {
+                WorkflowError::invalid("unknown_organization", Some("organization_id"), "no such organization")
+            })?;
+        }
+        let subject_id = match &subject {
+            Some((kind, identifier)) => {
+                Some(subjects::find_or_create(conn, platform, *kind, identifier, subject_name.as_deref())?.0.id)
+            }
+            None => None,
+        };
+        insert_account_row(conn, platform, &email, password_hash.clone(), new.role, organization_id.clone(), subject_id)
+    })
+}
+
+/// Creates an account without an acting admin (first start, CLI).
+pub fn insert_account(
+    platform: &Platform,
+    email: &str,
+    password_text: &str,
+    role: Role,
+    organization_id: Option<String>,
+    subject_id: Option<String>,
+) -> Result<String, WorkflowError> {
+    let hash = password::hash_password(password_text)?;
+    let mut conn = platform.db.get()?;
+    insert_account_row(&mut conn, platform, email, hash, role, organization_id, subject_id)
+}
+
+fn insert_account_row(
+    conn: &mut AnyConnection,
+    platform: &Platform,
+    email: &str,
+    password_hash: String,
+    role: Role,
+    organization_id: Option<String>,
+    subject_id: Option<String>,
+) -> Result<String, WorkflowError> {
+    let email = login::normalize_email(email)?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let row = AccountRow {
+        email_index: login::email_index(platform, &email).to_vec(),
+        email_cell: platform.keys.platform_cipher.seal_str("accounts", "email", &id, &email)?,
+        password_hash,
+        role: role.as_str().to_owned(),
+        organization_id,
+        subject_id,
+        disabled: false,
+        created_at: platform.clock.now_naive(),
+        id,
+    };
+    match accounts::insert(conn, &row) {
+        Ok(()) => Ok(row.id),
+        Err(StorageError::Duplicate) => Err(WorkflowError::Conflict {
+            code: "email_taken",
+            message: "an account with this e-mail address exists".into(),
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn disable_account(platform: &Platform, actor: &Actor, account_id: &str) -> Result<(), WorkflowError> {
+    actor.require(&[Role::Admin])?;
+    if account_id == actor.account_id {
+        return Err(WorkflowError::Conflict {
+            code: "cannot_disable_self",
+            message: "an admin cannot disable itself".into(),
+        });
+    }
+    if accounts::set_disabled(&mut *platform.db.get()?, account_id, true)? {
+        Ok(())
+    } else {
+        Err(WorkflowError::NotFound { what: "account" })
+    }
+}

@@ -1,0 +1,26 @@
+//! Workflow: one file per use case. Each use case takes the `Platform` and an `Actor`, owns its
+//! transaction, parses nothing (inputs arrive as domain types or plain DTOs the web layer built)
+//! and calls the layers below: domain rules, policy decisions, storage, crypto, audit, notify.
+//!
+//! Contract: all blocking (diesel, argon2) happens here, so the web layer calls use cases inside
+//! `web::block`. Must not know HTTP. Every read of personal data is decided here, and only here
+//! are cells decrypted.
+
+mod error;
+
+pub mod actor;
+pub mod bootstrap;
+pub mod clock;
+pub mod keys;
+pub mod login;
+pub mod manage_accounts;
+pub mod platform;
+pub mod rotate_keys;
+pub mod shred_subject;
+pub mod subjects;
+
+pub use actor::Actor;
+pub use error::WorkflowError;
+pub use platform::Platform;
+
+pub type Result<T> = std::result::Result<T, WorkflowError>;
