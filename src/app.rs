@@ -15,6 +15,7 @@ pub struct Application {
     port: u16,
     server: Server,
     platform: Platform,
+    jobs: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -41,8 +42,14 @@ impl Application {
             server = server.workers(platform.settings.server.workers);
         }
         let server = server.shutdown_timeout(10).run();
+        let jobs = vec![crate::jobs::spawn_every(
+            "retention",
+            std::time::Duration::from_secs(3600),
+            platform.clone(),
+            crate::jobs::retention::run_once,
+        )];
         tracing::info!(port, backend = platform.db.backend().as_str(), "listening");
-        Ok(Application { port, server, platform })
+        Ok(Application { port, server, platform, jobs })
     }
 
     pub fn port(&self) -> u16 {
@@ -55,6 +62,10 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM (actix handles both with a graceful drain).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        for job in self.jobs {
+            job.abort();
+        }
+        result
     }
 }

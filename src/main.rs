@@ -41,6 +41,13 @@ enum Command {
     /// Manage keys.
     #[command(subcommand)]
     Keys(cli::KeysCommand),
+    /// Import records from an NDJSON file (one submission per line) for a provider organization.
+    Import {
+        file: PathBuf,
+        /// The providing organization's id.
+        #[arg(long)]
+        organization: String,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -61,6 +68,7 @@ fn main() -> std::process::ExitCode {
             Command::Migrate => cli::migrate(settings),
             Command::Accounts(command) => cli::accounts(settings, command),
             Command::Keys(command) => cli::keys(settings, command),
+            Command::Import { file, organization } => cli::import(settings, &file, &organization),
         });
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -8,6 +8,7 @@ pub mod error;
 pub mod identifier;
 pub mod kinds;
 pub mod objection;
+pub mod record;
 
 pub use error::DomainError;
 pub use kinds::{DisclosureLevel, OrganizationKind, RecordCategory, Role, SubjectKind};

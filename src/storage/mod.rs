@@ -7,6 +7,17 @@
 //! are `match` arms inside this layer. Transactions are owned by the workflow layer
 //! (`Database::transaction`). Must not call crypto, policy or web.
 
+/// A multi-row INSERT. diesel's `MultiBackend` cannot build batch inserts, so the statement is
+/// built for the concrete backend: the same SQL, one arm per dialect.
+macro_rules! insert_batch {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::storage::AnyConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::storage::AnyConnection::Postgresql(c) => diesel::insert_into($table).values($rows).execute(c),
+        }
+    };
+}
+
 mod connection;
 mod error;
 mod migrate;
@@ -15,6 +26,7 @@ pub mod schema;
 pub mod accounts;
 pub mod keys;
 pub mod organizations;
+pub mod records;
 pub mod subjects;
 
 pub use connection::{AnyConnection, Backend, Database, PooledConnection};

@@ -81,6 +81,55 @@ diesel::joinable!(accounts -> organizations (organization_id));
 diesel::joinable!(accounts -> subjects (subject_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
 
+diesel::table! {
+    records (id) {
+        id -> Text,
+        subject_id -> Text,
+        provider_organization_id -> Text,
+        record_type -> Text,
+        category -> Text,
+        disclosure_level -> Text,
+        status -> Text,
+        current_version -> Integer,
+        current_version_id -> Text,
+        conduct_started_on -> Nullable<Text>,
+        conduct_ended_on -> Nullable<Text>,
+        disclose_until -> Nullable<Text>,
+        disputed -> Bool,
+        suppressed -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    record_versions (id) {
+        id -> Text,
+        record_id -> Text,
+        version -> Integer,
+        change_kind -> Text,
+        actor_account_id -> Nullable<Text>,
+        reason_cell -> Nullable<Binary>,
+        source_cell -> Binary,
+        consent_cell -> Nullable<Binary>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    record_fields (version_id, name) {
+        version_id -> Text,
+        name -> Text,
+        cell -> Binary,
+    }
+}
+
+diesel::joinable!(records -> subjects (subject_id));
+diesel::joinable!(records -> organizations (provider_organization_id));
+diesel::joinable!(record_versions -> records (record_id));
+diesel::joinable!(record_fields -> record_versions (version_id));
+
+// One list of every table, so that any two may be joined.
 diesel::allow_tables_to_appear_in_same_query!(
     key_material,
     data_keys,
@@ -89,4 +138,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     api_tokens,
     login_attempts,
+    records,
+    record_versions,
+    record_fields,
 );

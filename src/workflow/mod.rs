@@ -10,14 +10,18 @@ mod error;
 
 pub mod actor;
 pub mod bootstrap;
+pub mod change_record;
 pub mod clock;
+pub mod intake;
 pub mod keys;
 pub mod login;
 pub mod manage_accounts;
 pub mod platform;
+pub mod read_records;
 pub mod rotate_keys;
 pub mod shred_subject;
 pub mod subjects;
+pub mod submit_record;
 
 pub use actor::Actor;
 pub use error::WorkflowError;

@@ -95,7 +95,7 @@ async fn unknown_missing_expired_and_logged_out_tokens_get_401() {
 }
 
 fn admin_password(app: &crate::helpers::TestApp) -> String {
-    std::fs::read_to_string(app.data_dir.path().join("initial-admin-password")).expect("file").trim().to_owned()
+    app.admin_password.clone()
 }
 
 #[tokio::test]

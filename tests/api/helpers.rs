@@ -25,6 +25,7 @@ pub struct TestApp {
     pub platform: Platform,
     pub clock: Arc<ManualClock>,
     pub admin_token: String,
+    pub admin_password: String,
 }
 
 /// Where the test's data lives; drops its PostgreSQL database on drop.
@@ -110,12 +111,20 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     let client = reqwest::Client::builder().build().expect("client");
     let password =
         std::fs::read_to_string(data_dir.path().join("initial-admin-password")).expect("admin password file");
-    let mut test_app = TestApp { address, client, data_dir, database, platform, clock, admin_token: String::new() };
+    let admin_password = password.trim().to_owned();
+    let mut test_app =
+        TestApp { address, client, data_dir, database, platform, clock, admin_token: String::new(), admin_password };
     test_app.admin_token = test_app.login_ok("admin@localhost", password.trim()).await;
     test_app
 }
 
 impl TestApp {
+    /// Moves the platform's clock; the admin logs in again (its token may have expired).
+    pub async fn advance_clock(&mut self, by: chrono::Duration) {
+        self.clock.advance(by);
+        self.admin_token = self.login_ok("admin@localhost", &self.admin_password.clone()).await;
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -198,4 +207,64 @@ pub fn credit_code(seed: u32) -> String {
         .sum();
     let check = (31 - sum % 31) % 31;
     format!("{body}{}", ALPHABET[check as usize] as char)
+}
+
+impl TestApp {
+    /// An organization of `kind` with one account of `role`; returns (organization id, token).
+    pub async fn staff(&self, role: &str, kind: &str, name: &str) -> (String, String) {
+        let org = self.create_organization(name, kind).await;
+        let email = format!("{role}-{}@example.org", uuid::Uuid::new_v4().simple());
+        let token = self
+            .account_with_token(json!({
+                "email": email, "password": "a-long-password-1", "role": role, "organization_id": org,
+            }))
+            .await;
+        (org, token)
+    }
+
+    pub async fn provider(&self) -> (String, String) {
+        self.staff("provider", "administrative_organ", "南京市市场监督管理局").await
+    }
+
+    /// A subject account bound to `identifier`; returns its token.
+    pub async fn subject_account(&self, identifier: &str, kind: &str) -> String {
+        self.account_with_token(json!({
+            "email": format!("subject-{}@example.org", uuid::Uuid::new_v4().simple()),
+            "password": "a-long-password-1", "role": "subject",
+            "subject_identifier": identifier, "subject_kind": kind,
+        }))
+        .await
+    }
+
+    /// Submits a record as `token`; asserts 201 and returns the answer.
+    pub async fn submit_ok(&self, token: &str, record: &Value) -> Value {
+        let (status, body) = self.post("/api/v1/records", Some(token), record).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+
+    pub fn record_count(&self) -> i64 {
+        let mut conn = self.platform.db.get().expect("connection");
+        credit_platform::storage::records::count(&mut conn).expect("count")
+    }
+}
+
+/// A valid administrative penalty about the natural person `identifier`.
+pub fn penalty(identifier: &str, name: &str) -> Value {
+    json!({
+        "record_type": "administrative_penalty",
+        "subject": { "kind": "natural_person", "identifier": identifier, "name": name },
+        "fields": {
+            "decision_number": "宁市监罚〔2026〕101号",
+            "violated_provision": "《中华人民共和国食品安全法》第三十四条",
+            "penalty_content": "警告并处罚款",
+            "fine_amount": "5000.00",
+            "severity": "general",
+            "procedure": "general",
+            "decision_date": "2026-03-02",
+        },
+        "source_document": { "number": "宁市监罚〔2026〕101号", "date": "2026-03-02", "authority": "南京市市场监督管理局" },
+        "conduct_started_on": "2025-11-01",
+        "conduct_ended_on": "2026-01-15",
+    })
 }

@@ -10,3 +10,4 @@ mod accounts;
 mod foundation;
 mod keys;
 mod privacy;
+mod records;

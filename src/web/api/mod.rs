@@ -3,9 +3,17 @@
 
 mod admin;
 mod auth;
+mod me;
+mod records;
 
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::scope("/api/v1").configure(auth::configure).configure(admin::configure));
+    cfg.service(
+        web::scope("/api/v1")
+            .configure(auth::configure)
+            .configure(admin::configure)
+            .configure(records::configure)
+            .configure(me::configure),
+    );
 }

@@ -1,6 +1,10 @@
 //! The operator commands behind `main.rs`: each builds what it needs from `Settings` and calls
 //! the workflow layer. Long operations show progress bars.
 
+mod import;
+
+pub use import::import;
+
 use crate::app::Application;
 use crate::config::Settings;
 use crate::domain::{Role, SubjectKind};

@@ -1,0 +1,183 @@
+//! Records, their append-only versions and one encrypted cell per field value. Batch inserts
+//! take slices so that intake writes a whole chunk in a few statements.
+
+use super::schema::{organizations, record_fields, record_versions, records};
+use super::{AnyConnection, StorageError, Timestamp};
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = records)]
+pub struct RecordRow {
+    pub id: String,
+    pub subject_id: String,
+    pub provider_organization_id: String,
+    pub record_type: String,
+    pub category: String,
+    pub disclosure_level: String,
+    pub status: String,
+    pub current_version: i32,
+    pub current_version_id: String,
+    pub conduct_started_on: Option<String>,
+    pub conduct_ended_on: Option<String>,
+    pub disclose_until: Option<String>,
+    pub disputed: bool,
+    pub suppressed: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = record_versions)]
+pub struct VersionRow {
+    pub id: String,
+    pub record_id: String,
+    pub version: i32,
+    pub change_kind: String,
+    pub actor_account_id: Option<String>,
+    pub reason_cell: Option<Vec<u8>>,
+    pub source_cell: Vec<u8>,
+    pub consent_cell: Option<Vec<u8>>,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = record_fields)]
+pub struct FieldRow {
+    pub version_id: String,
+    pub name: String,
+    pub cell: Vec<u8>,
+}
+
+/// Rows per INSERT statement: SQLite allows 32,766 bound values per statement.
+const ROWS_PER_STATEMENT: usize = 1000;
+
+pub fn insert_records(conn: &mut AnyConnection, rows: &[RecordRow]) -> Result<(), StorageError> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT / 2) {
+        insert_batch!(conn, records::table, chunk)?;
+    }
+    Ok(())
+}
+
+pub fn insert_versions(conn: &mut AnyConnection, rows: &[VersionRow]) -> Result<(), StorageError> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        insert_batch!(conn, record_versions::table, chunk)?;
+    }
+    Ok(())
+}
+
+pub fn insert_fields(conn: &mut AnyConnection, rows: &[FieldRow]) -> Result<(), StorageError> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT * 3) {
+        insert_batch!(conn, record_fields::table, chunk)?;
+    }
+    Ok(())
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> Result<Option<RecordRow>, StorageError> {
+    Ok(records::table.find(id).select(RecordRow::as_select()).first(conn).optional()?)
+}
+
+/// A record owned by `organization_id`; another organization's record is simply not found.
+pub fn find_owned(
+    conn: &mut AnyConnection,
+    id: &str,
+    organization_id: &str,
+) -> Result<Option<RecordRow>, StorageError> {
+    Ok(records::table
+        .find(id)
+        .filter(records::provider_organization_id.eq(organization_id))
+        .select(RecordRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn for_subject(conn: &mut AnyConnection, subject_id: &str) -> Result<Vec<RecordRow>, StorageError> {
+    Ok(records::table
+        .filter(records::subject_id.eq(subject_id))
+        .order((records::created_at, records::id))
+        .select(RecordRow::as_select())
+        .load(conn)?)
+}
+
+/// A page of one provider's records, by id.
+pub fn for_provider(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<RecordRow>, StorageError> {
+    let mut query = records::table
+        .filter(records::provider_organization_id.eq(organization_id))
+        .select(RecordRow::as_select())
+        .order(records::id)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(records::id.gt(after.to_owned()));
+    }
+    Ok(query.limit(limit).load(conn)?)
+}
+
+pub fn versions_of(conn: &mut AnyConnection, record_ids: &[String]) -> Result<Vec<VersionRow>, StorageError> {
+    Ok(record_versions::table
+        .filter(record_versions::record_id.eq_any(record_ids))
+        .order((record_versions::record_id, record_versions::version))
+        .select(VersionRow::as_select())
+        .load(conn)?)
+}
+
+/// The field cells of some versions. With `names`, only those fields are even loaded.
+pub fn fields_of(
+    conn: &mut AnyConnection,
+    version_ids: &[String],
+    names: Option<&[String]>,
+) -> Result<Vec<FieldRow>, StorageError> {
+    let mut query = record_fields::table
+        .filter(record_fields::version_id.eq_any(version_ids))
+        .select(FieldRow::as_select())
+        .into_boxed();
+    if let Some(names) = names {
+        query = query.filter(record_fields::name.eq_any(names));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Moves the record to a new current version and status (optimistic: only from `expected`).
+pub fn advance(
+    conn: &mut AnyConnection,
+    id: &str,
+    expected_version: i32,
+    next: (&VersionRow, &str),
+    now: Timestamp,
+) -> Result<bool, StorageError> {
+    let (version, status) = next;
+    let n = diesel::update(records::table.find(id).filter(records::current_version.eq(expected_version)))
+        .set((
+            records::current_version.eq(version.version),
+            records::current_version_id.eq(&version.id),
+            records::status.eq(status),
+            records::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Retention: active records whose disclosure period ended before `today` become expired.
+pub fn expire_before(conn: &mut AnyConnection, today: &str, now: Timestamp) -> Result<usize, StorageError> {
+    Ok(diesel::update(records::table.filter(records::status.eq("active")).filter(records::disclose_until.lt(today)))
+        .set((records::status.eq("expired"), records::updated_at.eq(now)))
+        .execute(conn)?)
+}
+
+/// Organization names by id, for showing subjects who provided their records.
+pub fn organization_names(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> Result<Vec<(String, String, String)>, StorageError> {
+    Ok(organizations::table
+        .filter(organizations::id.eq_any(ids))
+        .select((organizations::id, organizations::name, organizations::kind))
+        .load(conn)?)
+}
+
+pub fn count(conn: &mut AnyConnection) -> Result<i64, StorageError> {
+    Ok(records::table.count().get_result(conn)?)
+}

@@ -1,0 +1,270 @@
+//! Intake of credit records (R-01..R-04, R-11): a submission is checked against the catalogue
+//! without touching the database, then whole chunks of checked submissions are stored in one
+//! transaction. Every field value, the subject's identifier and name, the source document and
+//! the consent reference are sealed under the subject's data key, bound to their rows.
+//!
+//! Refusals name a stable code and at most a field *name*, never a value.
+
+use super::{Actor, Platform, WorkflowError, subjects};
+use crate::crypto::CellCipher;
+use crate::domain::SubjectKind;
+use crate::domain::identifier::SubjectIdentifier;
+use crate::domain::record::{ChangeKind, RecordStatus};
+use crate::policy::catalogue::RecordType;
+use crate::storage::AnyConnection;
+use crate::storage::records::{self, FieldRow, RecordRow, VersionRow};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// A record as providers send it (DESIGN §8), one per request or one per NDJSON line.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    pub record_type: String,
+    pub subject: SubjectInput,
+    #[serde(default)]
+    pub fields: Map<String, Value>,
+    pub source_document: SourceDocument,
+    pub conduct_started_on: Option<String>,
+    pub conduct_ended_on: Option<String>,
+    pub consent_reference: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectInput {
+    pub kind: String,
+    pub identifier: String,
+    pub name: String,
+}
+
+/// The legal document behind a record: its number, date and issuing authority.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceDocument {
+    pub number: String,
+    pub date: String,
+    pub authority: String,
+}
+
+/// A submission that passed every check; storing it cannot be refused for its content.
+pub struct CheckedSubmission {
+    pub record_type: String,
+    pub subject_kind: SubjectKind,
+    pub identifier: SubjectIdentifier,
+    pub name: String,
+    pub fields: Vec<(String, String)>,
+    pub source: SourceDocument,
+    pub conduct_started_on: Option<NaiveDate>,
+    pub conduct_ended_on: Option<NaiveDate>,
+    pub consent_reference: Option<String>,
+}
+
+/// What the provider gets back for a stored record.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredRecord {
+    pub id: String,
+    pub version: i32,
+    pub status: RecordStatus,
+    pub disclose_until: Option<String>,
+}
+
+fn refuse(code: &'static str, field: &str, message: &str) -> WorkflowError {
+    WorkflowError::invalid(code, Some(field), message)
+}
+
+fn parse_date(raw: &str, field: &str) -> Result<NaiveDate, WorkflowError> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| refuse("invalid_date", field, "dates are written YYYY-MM-DD"))
+}
+
+fn required_text(raw: &str, field: &str, max_chars: usize) -> Result<String, WorkflowError> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(refuse("missing_field", field, "this field is required"));
+    }
+    if text.chars().count() > max_chars {
+        return Err(refuse("too_long", field, "this field is too long"));
+    }
+    Ok(text.to_owned())
+}
+
+/// Checks a submission against the catalogue; no database access.
+pub fn check(platform: &Platform, submission: Submission) -> Result<CheckedSubmission, WorkflowError> {
+    let record_type = platform
+        .policies
+        .catalogue
+        .get(&submission.record_type)
+        .ok_or_else(|| refuse("unknown_record_type", "record_type", "this record type is not in the catalogue"))?;
+    let subject_kind: SubjectKind =
+        submission.subject.kind.parse().map_err(|e| WorkflowError::from_domain(e, "subject.kind"))?;
+    let identifier = SubjectIdentifier::parse_for(subject_kind, &submission.subject.identifier)
+        .map_err(|e| WorkflowError::from_domain(e, "subject.identifier"))?;
+    let name = required_text(&submission.subject.name, "subject.name", 200)?;
+    let has_consent = submission.consent_reference.as_deref().is_some_and(|c| !c.trim().is_empty());
+    let fields = record_type.check_fields(subject_kind, &submission.fields, has_consent).map_err(|r| {
+        WorkflowError::Invalid {
+            code: r.code,
+            message: field_refusal_message(r.code).to_owned(),
+            // Only a subject-kind refusal names no field.
+            field: Some(r.field.map_or_else(|| "subject.kind".to_owned(), |f| format!("fields.{f}"))),
+        }
+    })?;
+    let source = SourceDocument {
+        number: required_text(&submission.source_document.number, "source_document.number", 200)?,
+        date: parse_date(&submission.source_document.date, "source_document.date")?.to_string(),
+        authority: required_text(&submission.source_document.authority, "source_document.authority", 200)?,
+    };
+    let started = submission.conduct_started_on.as_deref().map(|d| parse_date(d, "conduct_started_on")).transpose()?;
+    let ended = submission.conduct_ended_on.as_deref().map(|d| parse_date(d, "conduct_ended_on")).transpose()?;
+    if let (Some(s), Some(e)) = (started, ended)
+        && e < s
+    {
+        return Err(refuse("invalid_date", "conduct_ended_on", "the conduct cannot end before it started"));
+    }
+    Ok(CheckedSubmission {
+        record_type: record_type.code.clone(),
+        subject_kind,
+        identifier,
+        name,
+        fields,
+        source,
+        conduct_started_on: started,
+        conduct_ended_on: ended,
+        consent_reference: submission.consent_reference.filter(|c| !c.trim().is_empty()),
+    })
+}
+
+fn field_refusal_message(code: &str) -> &'static str {
+    match code {
+        "missing_field" => "a required field is missing",
+        "unknown_field" => "this field is not part of the record type",
+        "prohibited_field" => "collecting this kind of information is prohibited",
+        "consent_required" => "financial information about a person needs a written consent reference",
+        "wrong_subject_kind" => "this record type does not describe subjects of this kind",
+        _ => "the field value does not have the type the catalogue requires",
+    }
+}
+
+/// Rows of one chunk, written with a few batch statements.
+#[derive(Default)]
+struct ChunkRows {
+    records: Vec<RecordRow>,
+    versions: Vec<VersionRow>,
+    fields: Vec<FieldRow>,
+}
+
+/// Stores checked submissions of `organization_id` in the caller's transaction.
+pub fn store_all(
+    conn: &mut AnyConnection,
+    platform: &Platform,
+    actor: &Actor,
+    organization_id: &str,
+    checked: &[CheckedSubmission],
+) -> Result<Vec<StoredRecord>, WorkflowError> {
+    let now = platform.clock.now_naive();
+    let today = platform.clock.today();
+    let mut ciphers: HashMap<String, (String, CellCipher)> = HashMap::new();
+    let mut rows = ChunkRows::default();
+    let mut stored = Vec::with_capacity(checked.len());
+    for submission in checked {
+        let key = submission.identifier.normalized().to_owned();
+        if !ciphers.contains_key(&key) {
+            let (row, cipher) = subjects::find_or_create(
+                conn,
+                platform,
+                submission.subject_kind,
+                &submission.identifier,
+                Some(&submission.name),
+            )?;
+            ciphers.insert(key.clone(), (row.id, cipher));
+        }
+        let (subject_id, cipher) = ciphers.get(&key).ok_or_else(|| WorkflowError::internal("subject cache"))?;
+        let record_type = platform
+            .policies
+            .catalogue
+            .get(&submission.record_type)
+            .ok_or_else(|| WorkflowError::internal("checked record type vanished"))?;
+        stored.push(prepare_rows(
+            &mut rows,
+            record_type,
+            submission,
+            subject_id,
+            cipher,
+            actor,
+            organization_id,
+            today,
+            now,
+        )?);
+    }
+    records::insert_records(conn, &rows.records)?;
+    records::insert_versions(conn, &rows.versions)?;
+    records::insert_fields(conn, &rows.fields)?;
+    Ok(stored)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn prepare_rows(
+    rows: &mut ChunkRows,
+    record_type: &RecordType,
+    submission: &CheckedSubmission,
+    subject_id: &str,
+    cipher: &CellCipher,
+    actor: &Actor,
+    organization_id: &str,
+    today: NaiveDate,
+    now: crate::storage::Timestamp,
+) -> Result<StoredRecord, WorkflowError> {
+    let record_id = uuid::Uuid::new_v4().to_string();
+    let version_id = uuid::Uuid::new_v4().to_string();
+    let disclose_until = record_type.period.disclose_until(submission.conduct_ended_on, today);
+    let status = match disclose_until {
+        Some(until) if until < today => RecordStatus::Expired,
+        _ => RecordStatus::Active,
+    };
+    let source = serde_json::to_vec(&submission.source).map_err(WorkflowError::internal)?;
+    rows.versions.push(VersionRow {
+        id: version_id.clone(),
+        record_id: record_id.clone(),
+        version: 1,
+        change_kind: ChangeKind::Submitted.as_str().to_owned(),
+        actor_account_id: Some(actor.account_id.clone()),
+        reason_cell: None,
+        source_cell: cipher.seal("record_versions", "source", &version_id, &source)?,
+        consent_cell: submission
+            .consent_reference
+            .as_deref()
+            .map(|c| cipher.seal_str("record_versions", "consent", &version_id, c))
+            .transpose()?,
+        created_at: now,
+    });
+    for (name, value) in &submission.fields {
+        rows.fields.push(FieldRow {
+            cell: cipher.seal_str("record_fields", name, &version_id, value)?,
+            version_id: version_id.clone(),
+            name: name.clone(),
+        });
+    }
+    let disclose_until = disclose_until.map(|d| d.to_string());
+    rows.records.push(RecordRow {
+        id: record_id.clone(),
+        subject_id: subject_id.to_owned(),
+        provider_organization_id: organization_id.to_owned(),
+        record_type: record_type.code.clone(),
+        category: record_type.category.as_str().to_owned(),
+        disclosure_level: record_type.disclosure_for(submission.subject_kind).as_str().to_owned(),
+        status: status.as_str().to_owned(),
+        current_version: 1,
+        current_version_id: version_id,
+        conduct_started_on: submission.conduct_started_on.map(|d| d.to_string()),
+        conduct_ended_on: submission.conduct_ended_on.map(|d| d.to_string()),
+        disclose_until: disclose_until.clone(),
+        disputed: false,
+        suppressed: false,
+        created_at: now,
+        updated_at: now,
+    });
+    Ok(StoredRecord { id: record_id, version: 1, status, disclose_until })
+}
