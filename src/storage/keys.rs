@@ -130,3 +130,18 @@ pub fn destroy_data_key(conn: &mut AnyConnection, id: &str, now: Timestamp) -> R
         .execute(conn)?;
     Ok(n == 1)
 }
+
+pub fn find_data_keys(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<DataKeyRow>, StorageError> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(500) {
+        found.extend(data_keys::table.filter(data_keys::id.eq_any(chunk)).select(DataKeyRow::as_select()).load(conn)?);
+    }
+    Ok(found)
+}
+
+pub fn insert_data_keys(conn: &mut AnyConnection, rows: &[DataKeyRow]) -> Result<(), StorageError> {
+    for chunk in rows.chunks(500) {
+        insert_batch!(conn, data_keys::table, chunk)?;
+    }
+    Ok(())
+}

@@ -48,3 +48,24 @@ pub fn update_name(conn: &mut AnyConnection, id: &str, name_cell: &[u8]) -> Resu
     diesel::update(subjects::table.find(id)).set(subjects::name_cell.eq(Some(name_cell))).execute(conn)?;
     Ok(())
 }
+
+/// The subjects among `indexes` that exist (one query for a whole intake chunk).
+pub fn find_by_indexes(conn: &mut AnyConnection, indexes: &[Vec<u8>]) -> Result<Vec<SubjectRow>, StorageError> {
+    let mut found = Vec::new();
+    for chunk in indexes.chunks(500) {
+        found.extend(
+            subjects::table
+                .filter(subjects::identifier_index.eq_any(chunk))
+                .select(SubjectRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(found)
+}
+
+pub fn insert_many(conn: &mut AnyConnection, rows: &[SubjectRow]) -> Result<(), StorageError> {
+    for chunk in rows.chunks(500) {
+        insert_batch!(conn, subjects::table, chunk)?;
+    }
+    Ok(())
+}

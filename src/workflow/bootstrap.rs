@@ -144,7 +144,7 @@ pub fn new_data_key_row(
     owner: &str,
     now: crate::storage::Timestamp,
 ) -> Result<DataKeyRow, crate::crypto::CryptoError> {
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = crate::storage::new_row_id();
     let (_, wrapped) = keyring.wrap_new(&data_key_context(&id, owner));
     Ok(DataKeyRow {
         id,

@@ -166,7 +166,7 @@ fn new_version(
     source: &[u8],
     platform: &Platform,
 ) -> Result<VersionRow, WorkflowError> {
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = crate::storage::new_row_id();
     Ok(VersionRow {
         reason_cell: Some(cipher.seal_str("record_versions", "reason", &id, reason)?),
         source_cell: cipher.seal("record_versions", "source", &id, source)?,

@@ -16,7 +16,6 @@ use crate::storage::records::{self, FieldRow, RecordRow, VersionRow};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 
 /// A record as providers send it (DESIGN §8), one per request or one per NDJSON line.
 #[derive(Debug, Deserialize)]
@@ -166,22 +165,17 @@ pub fn store_all(
 ) -> Result<Vec<StoredRecord>, WorkflowError> {
     let now = platform.clock.now_naive();
     let today = platform.clock.today();
-    let mut ciphers: HashMap<String, (String, CellCipher)> = HashMap::new();
+    let wanted: Vec<subjects::SubjectRef<'_>> = checked
+        .iter()
+        .map(|c| subjects::SubjectRef { kind: c.subject_kind, identifier: &c.identifier, name: Some(&c.name) })
+        .collect();
+    let resolved = subjects::resolve_many(conn, platform, &wanted)?;
     let mut rows = ChunkRows::default();
     let mut stored = Vec::with_capacity(checked.len());
     for submission in checked {
-        let key = submission.identifier.normalized().to_owned();
-        if !ciphers.contains_key(&key) {
-            let (row, cipher) = subjects::find_or_create(
-                conn,
-                platform,
-                submission.subject_kind,
-                &submission.identifier,
-                Some(&submission.name),
-            )?;
-            ciphers.insert(key.clone(), (row.id, cipher));
-        }
-        let (subject_id, cipher) = ciphers.get(&key).ok_or_else(|| WorkflowError::internal("subject cache"))?;
+        let (subject, cipher) = resolved
+            .get(submission.identifier.normalized())
+            .ok_or_else(|| WorkflowError::internal("subject not resolved"))?;
         let record_type = platform
             .policies
             .catalogue
@@ -191,7 +185,7 @@ pub fn store_all(
             &mut rows,
             record_type,
             submission,
-            subject_id,
+            &subject.id,
             cipher,
             actor,
             organization_id,
@@ -217,8 +211,8 @@ fn prepare_rows(
     today: NaiveDate,
     now: crate::storage::Timestamp,
 ) -> Result<StoredRecord, WorkflowError> {
-    let record_id = uuid::Uuid::new_v4().to_string();
-    let version_id = uuid::Uuid::new_v4().to_string();
+    let record_id = crate::storage::new_row_id();
+    let version_id = crate::storage::new_row_id();
     let disclose_until = record_type.period.disclose_until(submission.conduct_ended_on, today);
     let status = match disclose_until {
         Some(until) if until < today => RecordStatus::Expired,

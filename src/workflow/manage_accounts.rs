@@ -48,7 +48,7 @@ pub fn create_organization(
         return Err(WorkflowError::invalid("invalid_name", Some("name"), "the name must have 1 to 200 characters"));
     }
     let row = OrganizationRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::storage::new_row_id(),
         name: name.to_owned(),
         kind: kind.as_str().to_owned(),
         created_at: platform.clock.now_naive(),
@@ -166,7 +166,7 @@ fn insert_account_row(
     subject_id: Option<String>,
 ) -> Result<String, WorkflowError> {
     let email = login::normalize_email(email)?;
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = crate::storage::new_row_id();
     let row = AccountRow {
         email_index: login::email_index(platform, &email).to_vec(),
         email_cell: platform.keys.platform_cipher.seal_str("accounts", "email", &id, &email)?,
