@@ -15,6 +15,7 @@ pub mod schema;
 pub mod accounts;
 pub mod keys;
 pub mod organizations;
+pub mod outbox;
 pub mod subjects;
 
 pub use connection::{AnyConnection, Backend, Database, PooledConnection};
