@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod domain;
+pub mod notify;
 pub mod policy;
 pub mod storage;
 pub mod web;

@@ -13,6 +13,7 @@ pub mod bootstrap;
 pub mod clock;
 pub mod keys;
 pub mod login;
+pub mod mail;
 pub mod manage_accounts;
 pub mod platform;
 pub mod rotate_keys;
