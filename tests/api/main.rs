@@ -9,4 +9,6 @@ mod helpers;
 mod accounts;
 mod foundation;
 mod keys;
+mod notify;
 mod privacy;
+mod smtp_sink;
