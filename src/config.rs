@@ -206,5 +206,8 @@ mod tests {
         assert!(!format!("{settings:?}").contains("pw@"), "the URL is redacted in Debug");
         assert_eq!(settings.master_key_file(), PathBuf::from("./data/master.key"));
         assert_eq!(settings.mail.transport, MailTransport::File, "a fresh start needs no mail server");
+        let mut settings = settings;
+        settings.mail.smtp_password = Redacted::new("smtp-secret".into());
+        assert!(!format!("{settings:?}").contains("smtp-secret"), "the SMTP password is redacted");
     }
 }

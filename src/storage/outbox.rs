@@ -5,7 +5,8 @@
 //! and without holding a transaction open while a message is on the wire. Every later change
 //! of a claimed row is conditional on `claimed_by` too: an instance whose lease was taken over
 //! cannot overwrite the new owner's outcome. All times are passed in (the platform's clock),
-//! never the database's `now()`, so tests move time and both dialects agree.
+//! never the database's `now()`, so tests move time and both dialects agree; instances' clocks
+//! must agree to well within the lease (minutes), which NTP gives.
 
 use super::schema::outbox;
 use super::{AnyConnection, StorageError, Timestamp};

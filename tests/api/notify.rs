@@ -3,7 +3,7 @@
 //! survives an outage, is delivered exactly once even with two sender instances, and is never
 //! stored in clear. Time moves on the injected clock; nothing sleeps past a backoff.
 
-use crate::helpers::{TestApp, resident_id, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, resident_id, spawn_app};
 use crate::smtp_sink::{Received, SmtpSink};
 use chrono::NaiveDate;
 use credit_platform::config::{MailSettings, MailTransport, SmtpTls};
@@ -11,14 +11,16 @@ use credit_platform::crypto::CellCipher;
 use credit_platform::domain::SubjectKind;
 use credit_platform::domain::identifier::SubjectIdentifier;
 use credit_platform::domain::objection::Outcome as Decision;
-use credit_platform::notify::message::{ObjectionDecided, ObjectionIncomplete};
+use credit_platform::notify::message::ObjectionDecided;
 use credit_platform::notify::{Email, Locale, Mailer, run_once};
 use credit_platform::storage::outbox::{self as rows, OutboxRow};
 use credit_platform::workflow::clock::Clock;
 use credit_platform::workflow::{Platform, WorkflowError, bootstrap, mail, shred_subject, subjects};
 use std::collections::HashSet;
 
-fn decided(reasons: &str) -> ObjectionDecided {
+mod job;
+
+pub(crate) fn decided(reasons: &str) -> ObjectionDecided {
     ObjectionDecided {
         objection_id: "obj-7".into(),
         outcome: Decision::Corrected,
@@ -47,11 +49,11 @@ fn enqueue_with(app: &TestApp, cipher: &CellCipher, message: &dyn Email, to: &st
         .expect("not a duplicate")
 }
 
-fn enqueue(app: &TestApp, message: &dyn Email, to: &str, locale: Locale) -> String {
+pub(crate) fn enqueue(app: &TestApp, message: &dyn Email, to: &str, locale: Locale) -> String {
     enqueue_with(app, &app.platform.keys.platform_cipher, message, to, locale)
 }
 
-fn row(app: &TestApp, id: &str) -> OutboxRow {
+pub(crate) fn row(app: &TestApp, id: &str) -> OutboxRow {
     rows::find(&mut app.platform.db.get().unwrap(), id).unwrap().expect("outbox row")
 }
 
@@ -184,33 +186,6 @@ async fn two_sender_instances_never_send_the_same_message_twice() {
     assert_eq!(delivered.len(), 30, "no message delivered twice");
     let expected: HashSet<String> = ids.iter().map(|id| format!("<{id}@localhost>")).collect();
     assert_eq!(delivered.into_iter().collect::<HashSet<_>>(), expected);
-}
-
-#[tokio::test]
-async fn the_default_file_transport_writes_one_eml_file_per_message() {
-    let app = spawn_app_with(|s| {
-        s.mail.sender_enabled = true;
-        s.mail.poll_interval_seconds = 1;
-    })
-    .await;
-    assert_eq!(app.platform.settings.mail.transport, MailTransport::File, "the default");
-    let message = ObjectionIncomplete { objection_id: "obj-9".into(), missing: vec!["身份证明".into()] };
-    let id = enqueue(&app, &message, "carol@example.org", Locale::ZhCn);
-    let path = app.data_dir.path().join("mail").join(format!("{id}.eml"));
-    // The job runs on its own thread with a real timer: wait for it, bounded.
-    for _ in 0..200 {
-        if path.exists() && row(&app, &id).sent_at.is_some() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let data = String::from_utf8(std::fs::read(&path).expect("the .eml file")).unwrap();
-    let file = Received { mail_from: String::new(), rcpt_to: Vec::new(), data };
-    assert_eq!(file.message_id(), format!("<{id}@localhost>"));
-    assert_eq!(file.subject(), "您的异议申请需要补充材料（编号 obj-9）");
-    assert!(file.body().contains("  - 身份证明"));
-    assert!(row(&app, &id).sent_at.is_some(), "marked sent once written");
-    assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), 1, "one file, no leftovers");
 }
 
 #[tokio::test]
