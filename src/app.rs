@@ -1,8 +1,11 @@
 //! The application as a value: `Application::build(settings)` prepares everything (data folder,
 //! master key, database and migrations, key bootstrap, first admin, policies) and binds the
-//! listener; `run_until_stopped` serves until a shutdown signal. Port 0 lets tests run many.
+//! listener, and starts the background jobs beside it (the outbox sender, unless
+//! `mail.sender_enabled` is off); `run_until_stopped` serves until a shutdown signal, then stops
+//! the jobs. Port 0 lets tests run many.
 
 use crate::config::Settings;
+use crate::notify::{Mailer, sender};
 use crate::workflow::clock::{Clock, SystemClock};
 use crate::workflow::{Platform, bootstrap};
 use actix_web::dev::Server;
@@ -16,6 +19,7 @@ pub struct Application {
     server: Server,
     platform: Platform,
     jobs: Vec<tokio::task::JoinHandle<()>>,
+    sender: Option<sender::SenderHandle>,
 }
 
 impl Application {
@@ -49,7 +53,21 @@ impl Application {
             crate::jobs::retention::run_once,
         )];
         tracing::info!(port, backend = platform.db.backend().as_str(), "listening");
-        Ok(Application { port, server, platform, jobs })
+        let sender = Self::start_sender(&platform)?;
+        Ok(Application { port, server, platform, jobs, sender })
+    }
+
+    /// The mailer is built here, not in the job, so a bad mail configuration stops start-up.
+    fn start_sender(platform: &Platform) -> anyhow::Result<Option<sender::SenderHandle>> {
+        let settings = &platform.settings.mail;
+        if !settings.sender_enabled {
+            return Ok(None);
+        }
+        let mailer = Mailer::from_settings(settings, &platform.settings.data_dir)
+            .map_err(|e| anyhow::anyhow!("cannot set up e-mail: {e}"))?;
+        let handle = sender::spawn(Arc::new(platform.clone()), mailer)
+            .map_err(|e| anyhow::anyhow!("cannot start the outbox sender: {e}"))?;
+        Ok(Some(handle))
     }
 
     pub fn port(&self) -> u16 {
@@ -60,11 +78,16 @@ impl Application {
         &self.platform
     }
 
-    /// Serves until SIGINT/SIGTERM (actix handles both with a graceful drain).
+    /// Serves until SIGINT/SIGTERM (actix handles both with a graceful drain), then stops the
+    /// sender, letting the message in flight finish. Dropping this future also stops it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
         for job in self.jobs {
             job.abort();
+        }
+        if let Some(sender) = self.sender {
+            // Joining waits for one SMTP exchange at most; keep it off the async thread.
+            let _ = actix_web::rt::task::spawn_blocking(move || sender.stop()).await;
         }
         result
     }

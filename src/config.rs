@@ -41,6 +41,7 @@ pub struct Settings {
     pub crypto: CryptoSettings,
     pub auth: AuthSettings,
     pub bootstrap: BootstrapSettings,
+    pub mail: MailSettings,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -78,6 +79,50 @@ pub struct AuthSettings {
 #[serde(deny_unknown_fields)]
 pub struct BootstrapSettings {
     pub admin_email: String,
+}
+
+/// Outgoing e-mail: the transport and the outbox sender job.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    /// `file`: one .eml file per message under DATA_DIR/mail (no mail server needed);
+    /// `smtp`: the relay below.
+    pub transport: MailTransport,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_tls: SmtpTls,
+    /// Empty = no authentication.
+    pub smtp_username: String,
+    pub smtp_password: Redacted<String>,
+    pub smtp_timeout_seconds: u64,
+    /// The From address of every message.
+    pub from: String,
+    /// Whether this instance runs the sender job (any number of instances may).
+    pub sender_enabled: bool,
+    /// Pause between two passes over the outbox when it was drained.
+    pub poll_interval_seconds: u64,
+    /// Attempts before a message is left in the outbox as undeliverable.
+    pub max_attempts: u32,
+    /// Messages taken per pass.
+    pub batch_size: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailTransport {
+    File,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpTls {
+    /// Plain text: only for a relay on localhost or a trusted network.
+    None,
+    /// Plain connection upgraded with STARTTLS, which is required (usually port 587).
+    Starttls,
+    /// TLS from the first byte (usually port 465).
+    Tls,
 }
 
 /// Flags given on the command line; each one present wins over files and environment.
@@ -160,5 +205,9 @@ mod tests {
         assert_eq!(settings.database_url(), "postgres://u:pw@h/db");
         assert!(!format!("{settings:?}").contains("pw@"), "the URL is redacted in Debug");
         assert_eq!(settings.master_key_file(), PathBuf::from("./data/master.key"));
+        assert_eq!(settings.mail.transport, MailTransport::File, "a fresh start needs no mail server");
+        let mut settings = settings;
+        settings.mail.smtp_password = Redacted::new("smtp-secret".into());
+        assert!(!format!("{settings:?}").contains("smtp-secret"), "the SMTP password is redacted");
     }
 }

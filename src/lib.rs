@@ -9,6 +9,7 @@ pub mod config;
 pub mod crypto;
 pub mod domain;
 pub mod jobs;
+pub mod notify;
 pub mod policy;
 pub mod storage;
 pub mod web;

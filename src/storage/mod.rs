@@ -26,6 +26,7 @@ pub mod schema;
 pub mod accounts;
 pub mod keys;
 pub mod organizations;
+pub mod outbox;
 pub mod records;
 pub mod subjects;
 

@@ -76,6 +76,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        locale -> Text,
+        recipient_cell -> Binary,
+        subject_cell -> Binary,
+        body_cell -> Binary,
+        data_key_id -> Text,
+        created_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        attempts -> Integer,
+        last_error_code -> Nullable<Text>,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        dedupe_key -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(subjects -> data_keys (data_key_id));
 diesel::joinable!(accounts -> organizations (organization_id));
 diesel::joinable!(accounts -> subjects (subject_id));
@@ -141,4 +161,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     records,
     record_versions,
     record_fields,
+    outbox,
 );

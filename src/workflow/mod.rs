@@ -15,6 +15,7 @@ pub mod clock;
 pub mod intake;
 pub mod keys;
 pub mod login;
+pub mod mail;
 pub mod manage_accounts;
 pub mod platform;
 pub mod read_records;

@@ -102,6 +102,8 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings::load(None, &overrides).expect("settings");
     settings.server.workers = 2;
     settings.database.pool_size = 4;
+    // Tests drive the outbox with `notify::run_once`; a test that wants the job turns it on.
+    settings.mail.sender_enabled = false;
     customize(&mut settings);
     let clock = Arc::new(ManualClock::new(default_now()));
     let app = Application::build_with_clock(settings, clock.clone()).expect("application builds");

@@ -9,5 +9,7 @@ mod helpers;
 mod accounts;
 mod foundation;
 mod keys;
+mod notify;
 mod privacy;
 mod records;
+mod smtp_sink;
