@@ -24,7 +24,9 @@ mod migrate;
 pub mod schema;
 
 pub mod accounts;
+pub mod contacts;
 pub mod keys;
+pub mod objections;
 pub mod organizations;
 pub mod outbox;
 pub mod records;

@@ -149,6 +149,87 @@ diesel::joinable!(records -> organizations (provider_organization_id));
 diesel::joinable!(record_versions -> records (record_id));
 diesel::joinable!(record_fields -> record_versions (version_id));
 
+diesel::table! {
+    objections (id) {
+        id -> Text,
+        record_id -> Text,
+        subject_id -> Text,
+        provider_organization_id -> Text,
+        record_version -> Integer,
+        ground -> Text,
+        fields -> Text,
+        statement_cell -> Binary,
+        status -> Text,
+        version -> Integer,
+        filed_on -> Text,
+        accepted_on -> Nullable<Text>,
+        due_on -> Nullable<Text>,
+        due_calendar_version -> Nullable<Text>,
+        due_estimated -> Bool,
+        remind_on -> Nullable<Text>,
+        reminded_at -> Nullable<Timestamp>,
+        extension_used -> Bool,
+        complex -> Bool,
+        outcome -> Nullable<Text>,
+        decided_on -> Nullable<Text>,
+        review_until -> Nullable<Text>,
+        review_due_on -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    objection_events (id) {
+        id -> Text,
+        objection_id -> Text,
+        seq -> Integer,
+        at -> Timestamp,
+        kind -> Text,
+        actor_role -> Text,
+        actor_account_id -> Nullable<Text>,
+        status_after -> Text,
+        note_cell -> Nullable<Binary>,
+    }
+}
+
+diesel::table! {
+    objection_evidence (id) {
+        id -> Text,
+        objection_id -> Text,
+        media_type -> Text,
+        size_bytes -> BigInt,
+        name_cell -> Binary,
+        content_cell -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    record_annotations (id) {
+        id -> Text,
+        record_id -> Text,
+        objection_id -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    record_statements (record_id) {
+        record_id -> Text,
+        subject_id -> Text,
+        statement_cell -> Binary,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(objections -> records (record_id));
+diesel::joinable!(objection_events -> objections (objection_id));
+diesel::joinable!(objection_evidence -> objections (objection_id));
+diesel::joinable!(record_statements -> records (record_id));
+
 // One list of every table, so that any two may be joined.
 diesel::allow_tables_to_appear_in_same_query!(
     key_material,
@@ -162,4 +243,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     record_versions,
     record_fields,
     outbox,
+    objections,
+    objection_events,
+    objection_evidence,
+    record_annotations,
+    record_statements,
 );
