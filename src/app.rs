@@ -46,12 +46,20 @@ impl Application {
             server = server.workers(platform.settings.server.workers);
         }
         let server = server.shutdown_timeout(10).run();
-        let jobs = vec![crate::jobs::spawn_every(
-            "retention",
-            std::time::Duration::from_secs(3600),
-            platform.clone(),
-            crate::jobs::retention::run_once,
-        )];
+        let jobs = vec![
+            crate::jobs::spawn_every(
+                "retention",
+                std::time::Duration::from_secs(3600),
+                platform.clone(),
+                crate::jobs::retention::run_once,
+            ),
+            crate::jobs::spawn_every(
+                "deadlines",
+                crate::jobs::deadlines::INTERVAL,
+                platform.clone(),
+                crate::jobs::deadlines::run_once,
+            ),
+        ];
         tracing::info!(port, backend = platform.db.backend().as_str(), "listening");
         let sender = Self::start_sender(&platform)?;
         Ok(Application { port, server, platform, jobs, sender })

@@ -18,6 +18,8 @@ pub struct RecordView {
     pub category: String,
     pub status: String,
     pub disputed: bool,
+    /// The subject's statement on the record, shown with it wherever it is read.
+    pub statement: Option<String>,
     pub disclose_until: Option<String>,
     pub conduct_started_on: Option<String>,
     pub conduct_ended_on: Option<String>,
@@ -82,6 +84,7 @@ pub fn views(
         by_record.entry(version.record_id.clone()).or_default().push(version);
     }
     let providers = provider_views(conn, &rows)?;
+    let mut statements: HashMap<String, Vec<u8>> = records::statements_for(conn, &record_ids)?.into_iter().collect();
     let mut ciphers: HashMap<String, CellCipher> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -100,7 +103,10 @@ pub fn views(
             name: String::new(),
             kind: String::new(),
         });
+        let statement =
+            statements.remove(&row.id).map(|cell| super::record_statement::open(cipher, &row.id, &cell)).transpose()?;
         out.push(RecordView {
+            statement,
             id: row.id,
             record_type: row.record_type,
             category: row.category,

@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod me;
+mod objections;
 mod records;
 
 use actix_web::web;
@@ -14,6 +15,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(auth::configure)
             .configure(admin::configure)
             .configure(records::configure)
-            .configure(me::configure),
+            .configure(me::configure)
+            .configure(objections::configure),
     );
 }

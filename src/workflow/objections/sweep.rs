@@ -1,0 +1,98 @@
+//! The deadline sweep: reminders one working day before the provider's due date, and missed
+//! deadlines (`with_provider` past the end of `due_on` -> `overdue`: the record is suppressed
+//! per workflow.toml, the provider and the officers get the escalation e-mail).
+//!
+//! Idempotent and safe with any number of instances: the candidates are read outside any
+//! transaction as a hint only; each is then taken by one conditional UPDATE (the reminder's
+//! `reminded_at IS NULL`, the transition's `version`) whose affected-row count says who won.
+//! The loser's transaction rolls back having written nothing. E-mails carry dedupe keys made
+//! of the objection id and the due date, so even a replayed pass cannot queue one twice.
+
+use super::notices::{To, send};
+use super::transition::{By, Journal, advance, event_only};
+use super::{Platform, WorkflowError, parse_date, subject_cipher};
+use crate::domain::objection::ObjectionEvent;
+use crate::notify::message::{DeadlineBreached, DeadlineReminder};
+use crate::storage::objections::{self as rows, ObjectionRow};
+use crate::storage::records;
+
+/// Candidates taken per pass and kind; the job runs again soon after.
+const BATCH: i64 = 200;
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Swept {
+    pub reminded: usize,
+    pub overdue: usize,
+}
+
+pub fn run_once(platform: &Platform) -> Result<Swept, WorkflowError> {
+    let today = platform.clock.today().to_string();
+    let mut swept = Swept::default();
+    let reminders = rows::reminders_due(&mut *platform.db.get()?, &today, BATCH)?;
+    for row in reminders {
+        swept.reminded += usize::from(remind(platform, &row)?);
+    }
+    let late = rows::past_due(&mut *platform.db.get()?, &today, BATCH)?;
+    for row in late {
+        swept.overdue += usize::from(miss_deadline(platform, row)?);
+    }
+    Ok(swept)
+}
+
+/// Sends the reminder of `row`'s current deadline, unless another pass already took it.
+fn remind(platform: &Platform, row: &ObjectionRow) -> Result<bool, WorkflowError> {
+    let Some(due_on) = row.due_on.clone() else { return Ok(false) };
+    let cipher = subject_cipher(&mut *platform.db.get()?, platform, &row.subject_id)?;
+    platform.db.transaction(|conn| {
+        // The claim is the transaction's first statement: on SQLite a write after a read in a
+        // deferred transaction fails at once when another instance wrote meanwhile.
+        if !rows::claim_reminder(conn, &row.id, &due_on, platform.clock.now_naive())? {
+            return Ok(false);
+        }
+        let mut journal = Journal::default();
+        event_only(conn, platform, &cipher, &mut journal, row, "reminder", &By::system())?;
+        let message = DeadlineReminder {
+            objection_id: row.id.clone(),
+            record_id: row.record_id.clone(),
+            due_on: parse_date(&due_on)?,
+        };
+        let key = format!("reminder:{}:{due_on}", row.id);
+        send(conn, platform, &cipher, To::Provider(&row.provider_organization_id), &message, &key)?;
+        journal.commit(conn, platform)?;
+        Ok(true)
+    })
+}
+
+/// Moves `row` to overdue, unless it changed since it was read (decided, extended, or taken by
+/// another instance): then nothing is written.
+fn miss_deadline(platform: &Platform, mut row: ObjectionRow) -> Result<bool, WorkflowError> {
+    let Some(due_on) = row.due_on.clone() else { return Ok(false) };
+    // Outside the transaction, so that its first statement is the conditional state write.
+    let cipher = subject_cipher(&mut *platform.db.get()?, platform, &row.subject_id)?;
+    let result = platform.db.transaction(|conn| {
+        let mut journal = Journal::default();
+        let step = (&ObjectionEvent::MissDeadline, &By::system(), None);
+        advance(conn, platform, &cipher, &mut journal, &mut row, step, |_| Ok(()))?;
+        let provider = records::organization_names(conn, std::slice::from_ref(&row.provider_organization_id))?
+            .pop()
+            .map(|(_, name, _)| name)
+            .unwrap_or_default();
+        let message = DeadlineBreached {
+            objection_id: row.id.clone(),
+            record_id: row.record_id.clone(),
+            provider,
+            due_on: parse_date(&due_on)?,
+            suppressed: platform.policies.workflow.objection.on_missed_deadline.suppresses_record(),
+        };
+        let key = format!("breach:{}:{due_on}", row.id);
+        send(conn, platform, &cipher, To::Provider(&row.provider_organization_id), &message, &key)?;
+        send(conn, platform, &cipher, To::Officers, &message, &key)?;
+        journal.commit(conn, platform)?;
+        Ok(true)
+    });
+    match result {
+        Err(WorkflowError::Conflict { code: "concurrent_update" | "transition_not_allowed", .. }) => Ok(false),
+        other => other,
+    }
+}
