@@ -10,6 +10,7 @@ mod accounts;
 mod foundation;
 mod keys;
 mod notify;
+mod objections;
 mod privacy;
 mod records;
 mod smtp_sink;
