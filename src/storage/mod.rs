@@ -17,7 +17,7 @@ pub mod keys;
 pub mod organizations;
 pub mod subjects;
 
-pub use connection::{AnyConnection, Backend, Database, PooledConnection};
+pub use connection::{AnyConnection, Backend, Database, PooledConnection, write_transaction};
 pub use error::StorageError;
 
 /// Current UTC time as stored (naive UTC `TIMESTAMP`, the only portable timestamp type).
