@@ -53,8 +53,11 @@ impl Application {
         &self.platform
     }
 
-    /// Serves until SIGINT/SIGTERM (actix handles both with a graceful drain).
+    /// Serves until SIGINT/SIGTERM (actix handles both with a graceful drain), then lets the
+    /// access-log writer commit what is queued and sign a last checkpoint.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.platform.audit.shutdown();
+        served
     }
 }

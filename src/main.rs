@@ -41,6 +41,9 @@ enum Command {
     /// Manage keys.
     #[command(subcommand)]
     Keys(cli::KeysCommand),
+    /// The access log: verify its chain, print the checkpoint public key.
+    #[command(subcommand)]
+    Audit(cli::AuditCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -61,6 +64,7 @@ fn main() -> std::process::ExitCode {
             Command::Migrate => cli::migrate(settings),
             Command::Accounts(command) => cli::accounts(settings, command),
             Command::Keys(command) => cli::keys(settings, command),
+            Command::Audit(command) => cli::audit(settings, command),
         });
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

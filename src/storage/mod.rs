@@ -13,6 +13,7 @@ mod migrate;
 pub mod schema;
 
 pub mod accounts;
+pub mod audit_log;
 pub mod keys;
 pub mod organizations;
 pub mod subjects;

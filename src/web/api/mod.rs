@@ -2,10 +2,13 @@
 //! types, call one workflow use case inside `blocking`, shape the answer.
 
 mod admin;
+mod audit;
 mod auth;
 
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::scope("/api/v1").configure(auth::configure).configure(admin::configure));
+    cfg.service(
+        web::scope("/api/v1").configure(auth::configure).configure(admin::configure).configure(audit::configure),
+    );
 }
