@@ -113,7 +113,11 @@ pub fn checkpoint_now(
         return Err(AuditError::Broken { first_bad_sequence: last.size });
     }
     let (head_sequence, head_mac) = audit_log::head(&mut conn)?;
-    if head_sequence <= last.size {
+    if head_sequence < last.size {
+        // The head moved back behind a signed size: the tail was cut.
+        return Err(AuditError::Broken { first_bad_sequence: head_sequence + 1 });
+    }
+    if head_sequence == last.size {
         return Ok(None);
     }
     let head_mac: [u8; 32] = head_mac.as_slice().try_into().map_err(|_| AuditError::Malformed("head MAC"))?;

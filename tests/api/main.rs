@@ -7,6 +7,8 @@
 mod helpers;
 
 mod accounts;
+mod audit;
+mod audit_officer;
 mod foundation;
 mod keys;
 mod privacy;
