@@ -134,6 +134,17 @@ impl AuditLog {
         verify::verify_log(&self.inner.db, &self.inner.key, &self.inner.signer.public_key_bytes(), progress)
     }
 
+    /// As `verify`, with the parallel workers' page size chosen (tests).
+    pub fn verify_paged(&self, page: i64) -> Result<Report, AuditError> {
+        verify::verify_log_paged(
+            &self.inner.db,
+            &self.inner.key,
+            &self.inner.signer.public_key_bytes(),
+            page,
+            &mut |_| {},
+        )
+    }
+
     /// Signs the current head now (the loop does this on its own every N entries / T seconds).
     pub fn checkpoint_now(&self) -> Result<Option<Checkpoint>, AuditError> {
         checkpoint::checkpoint_now(&self.inner.db, &self.inner.key, &self.inner.signer, (self.inner.now)())

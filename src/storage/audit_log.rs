@@ -94,15 +94,6 @@ pub fn page_after(conn: &mut AnyConnection, after: i64, limit: i64) -> Result<Ve
         .load(conn)?)
 }
 
-/// Entries with `first <= sequence <= last`, in sequence order.
-pub fn range(conn: &mut AnyConnection, first: i64, last: i64) -> Result<Vec<AuditEntryRow>, StorageError> {
-    Ok(audit_entries::table
-        .filter(audit_entries::sequence.between(first, last))
-        .order(audit_entries::sequence)
-        .select(AuditEntryRow::as_select())
-        .load(conn)?)
-}
-
 /// What officers filter the log by; every condition present must hold.
 #[derive(Debug, Clone, Default)]
 pub struct EntryFilter {

@@ -14,6 +14,7 @@ pub mod schema;
 
 pub mod accounts;
 pub mod audit_log;
+pub mod audit_scan;
 pub mod keys;
 pub mod organizations;
 pub mod subjects;

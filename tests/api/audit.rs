@@ -112,6 +112,13 @@ async fn every_kind_of_tampering_is_found_at_the_right_sequence() {
         assert_eq!(signed.size, 10);
         assert!(app.platform.audit.verify(&mut |_| {}).expect("verifies").ok, "{name}: clean before tampering");
         sql(&app, &tamper);
+        // The parallel workers' pages made 1 to 3 entries long, so tampering sits on and across
+        // page boundaries; before the API call, whose own log entry moves the end.
+        for page in [1, 2, 3] {
+            let paged = app.platform.audit.verify_paged(page).expect("verification runs");
+            assert_eq!(paged.first_bad_sequence, Some(first_bad), "{name}, page {page}: {paged:?}");
+            assert_eq!(paged.problem.map(|p| p.as_str()), Some(problem), "{name}, page {page}: {paged:?}");
+        }
         let report = verify(&app, &token).await;
         assert_eq!(report["ok"], false, "{name}: {report}");
         assert_eq!(report["first_bad_sequence"], first_bad, "{name}: {report}");
@@ -173,6 +180,8 @@ async fn concurrent_appends_all_land_in_one_chain_in_shared_transactions() {
     assert!(transactions < entries, "the writer did not batch: {transactions} transactions for {entries} entries");
     let report = app.platform.audit.verify(&mut |_| {}).expect("verifies");
     assert!(report.ok && report.entries == 200, "{report:?}");
+    let report = app.platform.audit.verify_paged(7).expect("verifies");
+    assert!(report.ok && report.entries == 200, "pages stitched: {report:?}");
 }
 
 #[tokio::test]
