@@ -9,6 +9,7 @@
 //! uses storage and the audit keys from crypto; it must not know workflow, policy or HTTP.
 
 mod append;
+mod canonical;
 mod chain;
 pub mod checkpoint;
 pub mod entry;

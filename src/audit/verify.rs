@@ -8,7 +8,7 @@
 //! does not verify with the public key are a failure too (and anchor nothing).
 //!
 //! Speed: every row carries its `prev_mac`, so each entry's MAC can be checked on its own.
-//! Worker threads (one per core, `parallel.rs`) load and check disjoint sequence ranges up to
+//! Worker threads (one per core, `verify/parallel.rs`) load and check disjoint sequence ranges up to
 //! the head read at the start, each on its own connection; this thread stitches their results
 //! together in order (links across pages, missing ranges). What was appended after the start
 //! is then streamed here. Checks reuse one encoding buffer and a pre-keyed HMAC, so the only
@@ -26,7 +26,6 @@ const PAGE: i64 = 10_000;
 /// Entries per page of the parallel workers.
 pub const PARALLEL_PAGE: i64 = 5_000;
 
-#[path = "verify_parallel.rs"]
 mod parallel;
 
 /// Why verification stopped at `first_bad_sequence`.

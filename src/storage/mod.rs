@@ -11,6 +11,7 @@ mod connection;
 mod error;
 mod migrate;
 pub mod schema;
+mod transaction;
 
 pub mod accounts;
 pub mod audit_log;
@@ -19,8 +20,9 @@ pub mod keys;
 pub mod organizations;
 pub mod subjects;
 
-pub use connection::{AnyConnection, Backend, Database, PooledConnection, write_transaction};
+pub use connection::{AnyConnection, Backend, Database, PooledConnection};
 pub use error::StorageError;
+pub use transaction::write_transaction;
 
 /// Current UTC time as stored (naive UTC `TIMESTAMP`, the only portable timestamp type).
 pub type Timestamp = chrono::NaiveDateTime;

@@ -9,6 +9,7 @@ mod helpers;
 mod accounts;
 mod audit;
 mod audit_officer;
+mod audit_tamper;
 mod foundation;
 mod keys;
 mod privacy;
