@@ -104,6 +104,9 @@ pub struct EntryFilter {
     pub purpose: Option<String>,
     pub decision: Option<String>,
     pub subject_id: Option<String>,
+    /// The subject's own view (DESIGN §6): only entries already visible to the subject at
+    /// this time (no delay, or the delay has passed).
+    pub visible_to_subject_at: Option<Timestamp>,
     /// Cursor: only entries older (smaller sequence) than this.
     pub before: Option<i64>,
 }
@@ -131,6 +134,11 @@ pub fn search(conn: &mut AnyConnection, filter: &EntryFilter, limit: i64) -> Res
     }
     if let Some(v) = &filter.subject_id {
         query = query.filter(audit_entries::subject_id.eq(v.clone()));
+    }
+    if let Some(now) = filter.visible_to_subject_at {
+        query = query.filter(
+            audit_entries::visible_to_subject_from.is_null().or(audit_entries::visible_to_subject_from.le(now)),
+        );
     }
     if let Some(before) = filter.before {
         query = query.filter(audit_entries::sequence.lt(before));

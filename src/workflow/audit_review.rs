@@ -122,6 +122,7 @@ fn open(
         purpose: query.purpose.clone(),
         decision: decision.map(|d| d.as_str().to_owned()),
         subject_id,
+        visible_to_subject_at: None,
         before,
     })))
 }

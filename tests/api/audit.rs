@@ -209,3 +209,31 @@ fn base64_decode(text: &str) -> Vec<u8> {
 fn hex_decode(text: &str) -> Vec<u8> {
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex")).collect()
 }
+
+/// The filter behind the subject's own view: an access under a delayed purpose stays hidden
+/// from the subject until its delay has passed.
+#[tokio::test]
+async fn delayed_entries_stay_hidden_from_the_subject_until_their_time() {
+    use credit_platform::storage::audit_log::{EntryFilter, search};
+    let app = spawn_app().await;
+    let now = app.clock.now_naive();
+    let open = entry(&app.platform, app.clock.as_ref(), 1).subject("subject-1");
+    let delayed =
+        entry(&app.platform, app.clock.as_ref(), 2).subject("subject-1").visible_from(now + chrono::Duration::days(30));
+    record(&app.platform, open).await.expect("recorded");
+    record(&app.platform, delayed).await.expect("recorded");
+    let visible = |at| {
+        let filter = EntryFilter {
+            subject_id: Some("subject-1".into()),
+            visible_to_subject_at: Some(at),
+            ..EntryFilter::default()
+        };
+        search(&mut app.platform.db.get().expect("connection"), &filter, 10)
+            .expect("search")
+            .iter()
+            .map(|r| r.sequence)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(visible(now), [1]);
+    assert_eq!(visible(now + chrono::Duration::days(30)), [2, 1]);
+}
