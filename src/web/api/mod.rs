@@ -2,6 +2,7 @@
 //! types, call one workflow use case inside `blocking`, shape the answer.
 
 mod admin;
+mod audit;
 mod auth;
 mod me;
 mod records;
@@ -14,6 +15,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(auth::configure)
             .configure(admin::configure)
             .configure(records::configure)
-            .configure(me::configure),
+            .configure(me::configure)
+            .configure(audit::configure),
     );
 }
