@@ -87,7 +87,8 @@ impl Application {
     }
 
     /// Serves until SIGINT/SIGTERM (actix handles both with a graceful drain), then stops the
-    /// sender, letting the message in flight finish. Dropping this future also stops it.
+    /// sender (letting the message in flight finish) and lets the access-log writer commit what
+    /// is queued and sign a last checkpoint. Dropping this future also stops it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
         for job in self.jobs {
@@ -97,6 +98,7 @@ impl Application {
             // Joining waits for one SMTP exchange at most; keep it off the async thread.
             let _ = actix_web::rt::task::spawn_blocking(move || sender.stop()).await;
         }
+        self.platform.audit.shutdown();
         result
     }
 }

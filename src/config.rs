@@ -42,6 +42,9 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub bootstrap: BootstrapSettings,
     pub mail: MailSettings,
+    /// Defaulted so that config files written before the access log existed still load.
+    #[serde(default)]
+    pub audit: AuditSettings,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -123,6 +126,24 @@ pub enum SmtpTls {
     Starttls,
     /// TLS from the first byte (usually port 465).
     Tls,
+}
+
+/// The access log's group-commit writer and checkpoint schedule (DESIGN §6).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSettings {
+    /// Most entries one access-log transaction appends.
+    pub batch_max: usize,
+    /// A signed checkpoint after this many entries ...
+    pub checkpoint_every_entries: u64,
+    /// ... or after this many seconds, whichever comes first.
+    pub checkpoint_interval_seconds: u64,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        Self { batch_max: 256, checkpoint_every_entries: 1000, checkpoint_interval_seconds: 60 }
+    }
 }
 
 /// Flags given on the command line; each one present wins over files and environment.

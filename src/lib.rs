@@ -4,6 +4,7 @@
 //! `web -> workflow -> {domain, policy, storage, crypto, audit, notify}`.
 
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod crypto;

@@ -48,6 +48,9 @@ enum Command {
         #[arg(long)]
         organization: String,
     },
+    /// The access log: verify its chain, print the checkpoint public key.
+    #[command(subcommand)]
+    Audit(cli::AuditCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -69,6 +72,7 @@ fn main() -> std::process::ExitCode {
             Command::Accounts(command) => cli::accounts(settings, command),
             Command::Keys(command) => cli::keys(settings, command),
             Command::Import { file, organization } => cli::import(settings, &file, &organization),
+            Command::Audit(command) => cli::audit(settings, command),
         });
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

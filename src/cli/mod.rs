@@ -41,6 +41,15 @@ pub enum KeysCommand {
     },
 }
 
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Verify the access log's MAC chain against its head and signed checkpoints; exits 1 and
+    /// names the first bad sequence when the log was tampered with.
+    Verify,
+    /// Print the Ed25519 public key that checks the access log's checkpoints (base64).
+    PublicKey,
+}
+
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
@@ -133,4 +142,46 @@ pub fn keys(settings: Settings, command: KeysCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+pub fn audit(settings: Settings, command: AuditCommand) -> anyhow::Result<()> {
+    let platform = bootstrap::prepare(settings, Arc::new(SystemClock))?;
+    match command {
+        AuditCommand::PublicKey => {
+            let key = workflow::audit_integrity::public_key(&platform);
+            println!("{} {} (key id {})", key.algorithm, key.public_key, key.key_id);
+            Ok(())
+        }
+        AuditCommand::Verify => {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "verifying the access log {bar:40} {pos}/{len} entries ({per_sec}, {eta})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let report = workflow::audit_integrity::verify_as_operator(&platform, &mut |p| {
+                bar.set_length(p.total.max(p.done));
+                bar.set_position(p.done);
+            })
+            .map_err(|e| anyhow::anyhow!("verification could not run: {e} ({})", e.code()));
+            bar.finish_and_clear();
+            platform.audit.shutdown();
+            let report = report?;
+            let checkpoint = report
+                .last_checkpoint
+                .as_ref()
+                .map_or_else(|| "no checkpoint yet".to_owned(), |c| format!("last checkpoint at size {}", c.size));
+            if report.ok {
+                println!("access log intact: {} entries, {checkpoint}", report.entries);
+                return Ok(());
+            }
+            let sequence = report.first_bad_sequence.map_or_else(|| "?".to_owned(), |s| s.to_string());
+            let problem = report.problem.map_or("unknown", |p| p.as_str());
+            anyhow::bail!(
+                "ACCESS LOG BROKEN at sequence {sequence} ({problem}); {} entries checked, {checkpoint}",
+                report.entries
+            )
+        }
+    }
 }

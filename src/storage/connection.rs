@@ -111,6 +111,7 @@ impl ManageConnection for AnyManager {
 pub struct Database {
     pool: Pool<AnyManager>,
     backend: Backend,
+    target: Target,
 }
 
 impl Database {
@@ -118,7 +119,7 @@ impl Database {
     pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> Result<Database, StorageError> {
         let target = Target::parse(url)?;
         let backend = target.backend;
-        let manager = AnyManager { target };
+        let manager = AnyManager { target: target.clone() };
         // One direct connection first, so the caller sees the driver's own message instead of
         // r2d2's generic timeout.
         manager.connect().map_err(|e| StorageError::Connect(e.to_string()))?;
@@ -128,7 +129,7 @@ impl Database {
             .connection_timeout(timeout)
             .build(manager)
             .map_err(|e| StorageError::Connect(e.to_string()))?;
-        Ok(Database { pool, backend })
+        Ok(Database { pool, backend, target })
     }
 
     pub fn backend(&self) -> Backend {
@@ -139,13 +140,19 @@ impl Database {
         Ok(self.pool.get()?)
     }
 
-    /// Runs `f` in one transaction on a pooled connection; commits on Ok, rolls back on Err.
+    /// Runs `f` in one write transaction on a pooled connection (see `write_transaction`).
     pub fn transaction<T, E>(&self, f: impl FnOnce(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StorageError> + From<diesel::result::Error>,
     {
         let mut conn = self.get()?;
-        AnyConnection::transaction(&mut conn, f)
+        super::transaction::write_transaction(&mut conn, f)
+    }
+
+    /// A connection outside the pool, configured like pooled ones, for a long-lived worker
+    /// (the audit writer) that must never wait for a pool its own waiters may have exhausted.
+    pub fn dedicated(&self) -> Result<AnyConnection, StorageError> {
+        AnyManager { target: self.target.clone() }.connect().map_err(|e| StorageError::Connect(e.to_string()))
     }
 
     /// Reachability for /readyz.

@@ -22,8 +22,11 @@ mod connection;
 mod error;
 mod migrate;
 pub mod schema;
+mod transaction;
 
 pub mod accounts;
+pub mod audit_log;
+pub mod audit_scan;
 pub mod contacts;
 pub mod keys;
 pub mod objections;
@@ -34,6 +37,7 @@ pub mod subjects;
 
 pub use connection::{AnyConnection, Backend, Database, PooledConnection};
 pub use error::StorageError;
+pub use transaction::write_transaction;
 
 /// Current UTC time as stored (naive UTC `TIMESTAMP`, the only portable timestamp type).
 pub type Timestamp = chrono::NaiveDateTime;

@@ -96,6 +96,49 @@ diesel::table! {
     }
 }
 
+// --- access log (audit/): never joined with the tables above, so not in the list below ---
+
+diesel::table! {
+    audit_entries (sequence) {
+        sequence -> BigInt,
+        at -> Timestamp,
+        request_id -> Text,
+        actor_account_id -> Nullable<Text>,
+        organization_id -> Nullable<Text>,
+        role -> Text,
+        action -> Text,
+        purpose -> Nullable<Text>,
+        authorization_id -> Nullable<Text>,
+        subject_id -> Nullable<Text>,
+        record_ids -> Text,
+        fields -> Text,
+        decision -> Text,
+        reason_code -> Nullable<Text>,
+        policy_version -> Text,
+        visible_to_subject_from -> Nullable<Timestamp>,
+        prev_mac -> Binary,
+        mac -> Binary,
+    }
+}
+
+diesel::table! {
+    audit_head (id) {
+        id -> Integer,
+        sequence -> BigInt,
+        mac -> Binary,
+    }
+}
+
+diesel::table! {
+    audit_checkpoints (size) {
+        size -> BigInt,
+        head_mac -> Binary,
+        at -> Timestamp,
+        signature -> Binary,
+        public_key_id -> Text,
+    }
+}
+
 diesel::joinable!(subjects -> data_keys (data_key_id));
 diesel::joinable!(accounts -> organizations (organization_id));
 diesel::joinable!(accounts -> subjects (subject_id));

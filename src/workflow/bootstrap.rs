@@ -7,6 +7,7 @@
 use super::clock::Clock;
 use super::keys::{KeySource, PlatformKeys, data_key_context};
 use super::{Platform, manage_accounts};
+use crate::audit::{AuditLog, AuditOptions};
 use crate::config::Settings;
 use crate::crypto::{CellCipher, Keyring, MasterKeyRing, WrappedKey};
 use crate::domain::Role;
@@ -32,12 +33,32 @@ pub fn prepare(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Plat
     let keyring = Keyring::new(ring);
     let now = clock.now_naive();
     let derived = root_secret(&db, &keyring, now)?.derive_all();
+    let audit = start_audit_log(&settings, &db, &derived, clock.clone())?;
     let platform_cipher = platform_cipher(&db, &keyring, now)?;
     let keys = PlatformKeys::new(keyring, source, derived, platform_cipher);
     let platform =
-        Platform { settings: Arc::new(settings), db, keys: Arc::new(keys), clock, policies: Arc::new(policies) };
+        Platform { settings: Arc::new(settings), db, keys: Arc::new(keys), clock, policies: Arc::new(policies), audit };
     ensure_first_admin(&platform)?;
     Ok(platform)
+}
+
+/// Starts the access log's group-commit writer and checkpoint threads (stopped by
+/// `AuditLog::shutdown`, which `Application::run_until_stopped` calls).
+fn start_audit_log(
+    settings: &Settings,
+    db: &Database,
+    derived: &crate::crypto::DerivedKeys,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<AuditLog> {
+    let options = AuditOptions {
+        batch_max: settings.audit.batch_max,
+        checkpoint_every_entries: settings.audit.checkpoint_every_entries,
+        checkpoint_interval: Duration::from_secs(settings.audit.checkpoint_interval_seconds.max(1)),
+        ..AuditOptions::default()
+    };
+    let now = Arc::new(move || clock.now_naive());
+    AuditLog::start(db.clone(), derived.audit_mac.clone(), derived.checkpoint.clone(), options, now)
+        .context("cannot start the access log")
 }
 
 /// Loads and validates policies/; a bad file stops start-up naming the file, key and reason.

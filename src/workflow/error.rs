@@ -98,3 +98,18 @@ impl From<crate::crypto::CryptoError> for WorkflowError {
         Self::internal(format!("crypto: {}", error.code()))
     }
 }
+
+impl From<crate::audit::AuditError> for WorkflowError {
+    fn from(error: crate::audit::AuditError) -> Self {
+        use crate::audit::AuditError;
+        match error {
+            // Fail closed: whatever could not be logged must not be answered (DESIGN §5.4).
+            AuditError::Unavailable | AuditError::Stopped | AuditError::Thread(_) => Self::Unavailable {
+                code: "audit_unavailable",
+                message: "the access log is unavailable; nothing was disclosed",
+            },
+            AuditError::Storage(e) => e.into(),
+            e @ (AuditError::Broken { .. } | AuditError::Malformed(_)) => Self::internal(e),
+        }
+    }
+}

@@ -9,6 +9,8 @@
 mod error;
 
 pub mod actor;
+pub mod audit_integrity;
+pub mod audit_review;
 pub mod bootstrap;
 pub mod change_record;
 pub mod clock;

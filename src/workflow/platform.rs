@@ -2,6 +2,7 @@
 
 use super::clock::Clock;
 use super::keys::PlatformKeys;
+use crate::audit::AuditLog;
 use crate::config::Settings;
 use crate::policy::PolicySet;
 use crate::storage::Database;
@@ -15,4 +16,6 @@ pub struct Platform {
     pub clock: Arc<dyn Clock>,
     /// Loaded and validated at start; its `version` is recorded in every access-log entry.
     pub policies: Arc<PolicySet>,
+    /// The access log: every read of personal data is recorded here before it is answered.
+    pub audit: AuditLog,
 }

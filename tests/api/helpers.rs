@@ -174,6 +174,36 @@ impl TestApp {
     }
 }
 
+/// A second server over the same database and master key as a `TestApp` (several stateless
+/// instances behind a load balancer, DESIGN §9). Its own data folder; the database is the
+/// first app's, so it lives as long as that one.
+pub struct SecondInstance {
+    pub address: String,
+    pub platform: Platform,
+    pub data_dir: TempDir,
+}
+
+impl TestApp {
+    pub async fn spawn_second_instance(&self) -> SecondInstance {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let overrides = Overrides {
+            data_dir: Some(data_dir.path().to_path_buf()),
+            policies_dir: Some(concat!(env!("CARGO_MANIFEST_DIR"), "/policies").into()),
+            listen: Some("127.0.0.1:0".into()),
+            database_url: Some(self.database.url()),
+        };
+        let mut settings = Settings::load(None, &overrides).expect("settings");
+        settings.server.workers = 2;
+        settings.database.pool_size = 4;
+        settings.crypto.master_key_file = self.data_dir.path().join("master.key");
+        let app = Application::build_with_clock(settings, self.clock.clone()).expect("second instance builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let platform = app.platform().clone();
+        tokio::spawn(app.run_until_stopped());
+        SecondInstance { address, platform, data_dir }
+    }
+}
+
 pub async fn read(response: reqwest::Response) -> (StatusCode, Value) {
     let status = response.status();
     let text = response.text().await.expect("body");

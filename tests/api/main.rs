@@ -7,6 +7,9 @@
 mod helpers;
 
 mod accounts;
+mod audit;
+mod audit_officer;
+mod audit_tamper;
 mod foundation;
 mod keys;
 mod notify;

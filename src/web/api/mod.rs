@@ -2,6 +2,7 @@
 //! types, call one workflow use case inside `blocking`, shape the answer.
 
 mod admin;
+mod audit;
 mod auth;
 mod me;
 mod objections;
@@ -16,6 +17,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(admin::configure)
             .configure(records::configure)
             .configure(me::configure)
+            .configure(audit::configure)
             .configure(objections::configure),
     );
 }

@@ -1,0 +1,62 @@
+//! Appending to the chain inside the caller's transaction. Used by the group-commit writer
+//! (one transaction per batch) and by workflows that must log a state change in the same
+//! transaction as the change, so that either both are durable or neither is.
+//!
+//! The head row is locked first (see `storage::audit_log::lock_head`): from then until the
+//! transaction ends no other appender, in this process or another, can extend the chain, so
+//! sequences are gap-free and each `prev_mac` is the MAC committed just before. A workflow
+//! should therefore append as the last step of its transaction, holding the lock briefly.
+
+use super::AuditError;
+use super::chain::mac_of;
+use super::entry::{NewEntry, json_array, to_micros};
+use crate::crypto::AuditMacKey;
+use crate::storage::AnyConnection;
+use crate::storage::audit_log::{self, AuditEntryRow};
+
+/// Appends `entries` in order; returns their sequence numbers. Must run inside a transaction
+/// (`Database::transaction` / `write_transaction`): the head lock lasts until it ends.
+pub fn append_in(conn: &mut AnyConnection, key: &AuditMacKey, entries: &[NewEntry]) -> Result<Vec<i64>, AuditError> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (mut sequence, head_mac) = audit_log::lock_head(conn)?;
+    let mut prev: [u8; 32] = head_mac.as_slice().try_into().map_err(|_| AuditError::Malformed("head MAC"))?;
+    let mut rows = Vec::with_capacity(entries.len());
+    let mut sequences = Vec::with_capacity(entries.len());
+    let mut scratch = Vec::with_capacity(512);
+    for entry in entries {
+        sequence += 1;
+        let mut row = row_of(entry, sequence, prev);
+        prev = mac_of(key, &row, &mut scratch);
+        row.mac = prev.to_vec();
+        rows.push(row);
+        sequences.push(sequence);
+    }
+    audit_log::insert_entries(conn, &rows)?;
+    audit_log::set_head(conn, sequence, &prev)?;
+    Ok(sequences)
+}
+
+fn row_of(entry: &NewEntry, sequence: i64, prev: [u8; 32]) -> AuditEntryRow {
+    AuditEntryRow {
+        sequence,
+        at: to_micros(entry.at),
+        request_id: entry.request_id.clone(),
+        actor_account_id: entry.actor_account_id.clone(),
+        organization_id: entry.organization_id.clone(),
+        role: entry.role.clone(),
+        action: entry.action.as_str().to_owned(),
+        purpose: entry.purpose.clone(),
+        authorization_id: entry.authorization_id.clone(),
+        subject_id: entry.subject_id.clone(),
+        record_ids: json_array(&entry.record_ids),
+        fields: json_array(&entry.fields),
+        decision: entry.decision.as_str().to_owned(),
+        reason_code: entry.reason_code.clone(),
+        policy_version: entry.policy_version.clone(),
+        visible_to_subject_from: entry.visible_to_subject_from.map(to_micros),
+        prev_mac: prev.to_vec(),
+        mac: Vec::new(),
+    }
+}

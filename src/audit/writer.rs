@@ -1,0 +1,151 @@
+//! The group-commit writer: one thread owns a dedicated database connection and appends
+//! entries sent to it over a bounded channel. Each caller sends its entry with a one-shot
+//! reply channel and blocks until the transaction holding its entry has committed. The thread
+//! takes the first queued entry, drains whatever else is already queued (up to `batch_max`)
+//! and appends them all in ONE transaction, so under load many requests share one commit and
+//! its fsync, while an idle platform still commits each entry at once.
+//!
+//! Fail closed: if the transaction fails, every waiter of that batch gets `Unavailable` and
+//! nothing of the batch is stored. The connection is then dropped and re-established for the
+//! next batch. A dedicated connection (not the pool) means requests that hold pooled
+//! connections while they wait can never starve the writer.
+
+use super::AuditError;
+use super::append::append_in;
+use super::entry::NewEntry;
+use crate::crypto::AuditMacKey;
+use crate::storage::{AnyConnection, Database, write_transaction};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+
+/// What a waiter learns once its entry is durable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    pub sequence: i64,
+}
+
+pub(super) type Reply = SyncSender<Result<Appended, AuditError>>;
+
+pub(super) enum Message {
+    Append(Box<NewEntry>, Reply),
+    Stop,
+}
+
+/// Commits and entries since start: `entries / transactions` is the batching factor.
+#[derive(Debug, Default)]
+pub struct WriterStats {
+    transactions: AtomicU64,
+    entries: AtomicU64,
+    failed_batches: AtomicU64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriterCounts {
+    pub transactions: u64,
+    pub entries: u64,
+    pub failed_batches: u64,
+}
+
+impl WriterStats {
+    pub fn snapshot(&self) -> WriterCounts {
+        WriterCounts {
+            transactions: self.transactions.load(Ordering::Relaxed),
+            entries: self.entries.load(Ordering::Relaxed),
+            failed_batches: self.failed_batches.load(Ordering::Relaxed),
+        }
+    }
+}
+
+pub(super) struct Writer {
+    pub db: Database,
+    pub key: AuditMacKey,
+    pub batch_max: usize,
+    pub stats: Arc<WriterStats>,
+    /// Called with the number of entries after every successful commit (checkpoint schedule).
+    pub on_commit: Box<dyn Fn(u64) + Send>,
+}
+
+/// The channel to a new writer and its receiving end; the caller spawns `run`.
+pub(super) fn channel(capacity: usize) -> (SyncSender<Message>, Receiver<Message>) {
+    sync_channel(capacity.max(1))
+}
+
+impl Writer {
+    /// Runs until `Stop` or until every sender is gone; entries queued before `Stop` are
+    /// still written.
+    pub fn run(self, rx: Receiver<Message>) {
+        let mut conn: Option<AnyConnection> = None;
+        let mut entries: Vec<NewEntry> = Vec::with_capacity(self.batch_max);
+        let mut replies: Vec<Reply> = Vec::with_capacity(self.batch_max);
+        loop {
+            match rx.recv() {
+                Ok(Message::Append(entry, reply)) => {
+                    entries.push(*entry);
+                    replies.push(reply);
+                }
+                Ok(Message::Stop) | Err(_) => return,
+            }
+            let mut stop = false;
+            while entries.len() < self.batch_max {
+                match rx.try_recv() {
+                    Ok(Message::Append(entry, reply)) => {
+                        entries.push(*entry);
+                        replies.push(reply);
+                    }
+                    Ok(Message::Stop) => {
+                        stop = true;
+                        break;
+                    }
+                    Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+                }
+            }
+            self.commit(&mut conn, &entries, &replies);
+            entries.clear();
+            replies.clear();
+            if stop {
+                return;
+            }
+        }
+    }
+
+    fn commit(&self, conn: &mut Option<AnyConnection>, entries: &[NewEntry], replies: &[Reply]) {
+        match self.append(conn, entries) {
+            Ok(sequences) => {
+                let n = sequences.len() as u64;
+                self.stats.transactions.fetch_add(1, Ordering::Relaxed);
+                self.stats.entries.fetch_add(n, Ordering::Relaxed);
+                for (reply, sequence) in replies.iter().zip(sequences) {
+                    // A waiter that gave up is no reason to fail the others.
+                    let _ = reply.send(Ok(Appended { sequence }));
+                }
+                (self.on_commit)(n);
+            }
+            Err(error) => {
+                self.stats.failed_batches.fetch_add(1, Ordering::Relaxed);
+                tracing::error!(%error, entries = entries.len(), "access-log batch not committed; answering 503");
+                // The connection may be the cause (server restarted, broken transaction).
+                *conn = None;
+                for reply in replies {
+                    let _ = reply.send(Err(AuditError::Unavailable));
+                }
+            }
+        }
+    }
+
+    fn append(&self, conn: &mut Option<AnyConnection>, entries: &[NewEntry]) -> Result<Vec<i64>, AuditError> {
+        let conn = match conn {
+            Some(conn) => conn,
+            None => conn.insert(self.db.dedicated()?),
+        };
+        write_transaction(conn, |c| append_in(c, &self.key, entries))
+    }
+}
+
+/// Sends one entry and blocks until the writer answers.
+pub(super) fn submit(tx: &SyncSender<Message>, entry: NewEntry) -> Result<Appended, AuditError> {
+    let (reply, answer) = sync_channel(1);
+    tx.send(Message::Append(Box::new(entry), reply)).map_err(|_| AuditError::Stopped)?;
+    // A dropped reply means the writer thread died before answering: not durable.
+    answer.recv().map_err(|_| AuditError::Stopped)?
+}

@@ -1,0 +1,188 @@
+//! Officers reviewing the access log: search with filters and export.
+//!
+//! Reading the log is itself a read of personal data (who looked at whom), so each search,
+//! export and verification is logged (`officer_read`, `export`, `audit_verify`) and committed
+//! before anything is answered. Other roles are refused with 403, and the refusal is logged
+//! too: probing the log is exactly what a compliance officer wants to see. A subject filter is
+//! resolved through the blind index; the entry records the pseudonymous subject id only.
+
+use super::manage_accounts::Page;
+use super::{Actor, Platform, WorkflowError, subjects};
+use crate::audit::{Action, Decision, Entry, NewEntry};
+use crate::domain::Role;
+use crate::domain::identifier::SubjectIdentifier;
+use crate::storage::audit_log::{self, EntryFilter};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+/// What the web layer parsed from the query string.
+#[derive(Default)]
+pub struct EntryQuery {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub organization_id: Option<String>,
+    pub account_id: Option<String>,
+    pub purpose: Option<String>,
+    /// `allowed` or `denied`; anything else is a 422.
+    pub decision: Option<String>,
+    pub subject: Option<SubjectIdentifier>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// An entry as officers see it (ids and codes only; times RFC 3339 UTC).
+#[derive(Debug, Serialize)]
+pub struct EntryView {
+    pub sequence: i64,
+    pub at: String,
+    pub request_id: String,
+    pub actor_account_id: Option<String>,
+    pub organization_id: Option<String>,
+    pub role: String,
+    pub action: &'static str,
+    pub purpose: Option<String>,
+    pub authorization_id: Option<String>,
+    pub subject_id: Option<String>,
+    pub record_ids: Vec<String>,
+    pub fields: Vec<String>,
+    pub decision: &'static str,
+    pub reason_code: Option<String>,
+    pub policy_version: String,
+    pub visible_to_subject_from: Option<String>,
+}
+
+pub fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+impl From<Entry> for EntryView {
+    fn from(e: Entry) -> Self {
+        EntryView {
+            sequence: e.sequence,
+            at: rfc3339(e.at),
+            request_id: e.request_id,
+            actor_account_id: e.actor_account_id,
+            organization_id: e.organization_id,
+            role: e.role,
+            action: e.action.as_str(),
+            purpose: e.purpose,
+            authorization_id: e.authorization_id,
+            subject_id: e.subject_id,
+            record_ids: e.record_ids,
+            fields: e.fields,
+            decision: e.decision.as_str(),
+            reason_code: e.reason_code,
+            policy_version: e.policy_version,
+            visible_to_subject_from: e.visible_to_subject_from.map(rfc3339),
+        }
+    }
+}
+
+/// A resolved filter; `None` when it names a subject the platform does not know (no entries).
+pub struct Selection(Option<EntryFilter>);
+
+/// Logs the officer's access (or the refusal of anyone else) and resolves the filter.
+fn open(
+    platform: &Platform,
+    actor: &Actor,
+    request_id: &str,
+    action: Action,
+    query: &EntryQuery,
+) -> Result<Selection, WorkflowError> {
+    let decision = query
+        .decision
+        .as_deref()
+        .map(|d| {
+            Decision::parse(d)
+                .ok_or_else(|| WorkflowError::invalid("unknown_code", Some("decision"), "unknown decision"))
+        })
+        .transpose()?;
+    let subject_id = match &query.subject {
+        Some(identifier) if actor.role == Role::Officer => {
+            subjects::find_id(&mut *platform.db.get()?, platform, identifier)?.map(|(id, _)| id)
+        }
+        _ => None,
+    };
+    log_access(platform, actor, request_id, action, subject_id.as_deref())?;
+    if query.subject.is_some() && subject_id.is_none() {
+        return Ok(Selection(None));
+    }
+    let before = match query.cursor.as_deref() {
+        None => None,
+        Some(c) => Some(c.parse::<i64>().map_err(|_| {
+            WorkflowError::invalid("invalid_cursor", Some("cursor"), "the cursor is not one this endpoint returned")
+        })?),
+    };
+    Ok(Selection(Some(EntryFilter {
+        from: query.from.map(|t| t.naive_utc()),
+        to: query.to.map(|t| t.naive_utc()),
+        organization_id: query.organization_id.clone(),
+        account_id: query.account_id.clone(),
+        purpose: query.purpose.clone(),
+        decision: decision.map(|d| d.as_str().to_owned()),
+        subject_id,
+        visible_to_subject_at: None,
+        before,
+    })))
+}
+
+/// Records an officer's use of the log; a non-officer's attempt is recorded as denied and
+/// refused. Either way the entry is durable before the caller proceeds.
+pub fn log_access(
+    platform: &Platform,
+    actor: &Actor,
+    request_id: &str,
+    action: Action,
+    subject_id: Option<&str>,
+) -> Result<(), WorkflowError> {
+    let allowed = actor.role == Role::Officer;
+    let decision = if allowed { Decision::Allowed } else { Decision::Denied };
+    let mut entry = NewEntry::new(platform.clock.now_naive(), request_id, action, decision, &platform.policies.version)
+        .actor(&actor.account_id, actor.role.as_str(), actor.organization_id.as_deref());
+    if let Some(id) = subject_id {
+        entry = entry.subject(id);
+    }
+    if !allowed {
+        entry = entry.reason("forbidden_role");
+    }
+    platform.audit.record(entry)?;
+    actor.require(&[Role::Officer]).map(|_| ())
+}
+
+/// One page of entries, newest first.
+pub fn search(
+    platform: &Platform,
+    actor: &Actor,
+    request_id: &str,
+    query: EntryQuery,
+) -> Result<Page<EntryView>, WorkflowError> {
+    let selection = open(platform, actor, request_id, Action::OfficerRead, &query)?;
+    next_page(platform, &selection, query.limit.unwrap_or(50).clamp(1, 500)).map(|(page, _)| page)
+}
+
+/// Starts an export: logs it and returns the selection to page through with `next_page`.
+pub fn start_export(
+    platform: &Platform,
+    actor: &Actor,
+    request_id: &str,
+    query: EntryQuery,
+) -> Result<Selection, WorkflowError> {
+    open(platform, actor, request_id, Action::Export, &query)
+}
+
+/// The page after the selection's cursor, and the selection moved past it (None at the end).
+pub fn next_page(
+    platform: &Platform,
+    selection: &Selection,
+    limit: i64,
+) -> Result<(Page<EntryView>, Option<Selection>), WorkflowError> {
+    let Some(filter) = &selection.0 else {
+        return Ok((Page { items: Vec::new(), next_cursor: None }, None));
+    };
+    let rows = audit_log::search(&mut *platform.db.get()?, filter, limit)?;
+    let last = rows.last().map(|r| r.sequence).filter(|_| rows.len() as i64 == limit);
+    let items = rows.into_iter().map(|r| Entry::try_from(r).map(EntryView::from)).collect::<Result<Vec<_>, _>>()?;
+    let next = last.map(|before| Selection(Some(EntryFilter { before: Some(before), ..filter.clone() })));
+    Ok((Page { items, next_cursor: last.map(|s| s.to_string()) }, next))
+}
