@@ -14,6 +14,7 @@ use diesel::prelude::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+mod audit;
 mod deadlines;
 mod effects;
 mod privacy;

@@ -16,6 +16,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
+use tracing_actix_web::RequestId;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // Evidence travels as base64 inside JSON: room for the files at 4/3 their size, plus text.
@@ -57,6 +58,7 @@ fn invalid(code: &'static str, field: &str, message: &str) -> ApiError {
 async fn file_one(
     platform: web::Data<Platform>,
     Authenticated(actor): Authenticated,
+    request_id: RequestId,
     body: web::Json<FilingBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -73,7 +75,8 @@ async fn file_one(
         .collect::<Result<Vec<_>, ApiError>>()?;
     let new =
         NewObjection { record_id: body.record_id, ground, fields: body.fields, statement: body.statement, evidence };
-    let filed = blocking(move || file::file(&platform, &actor, new)).await?;
+    let request_id = request_id.to_string();
+    let filed = blocking(move || file::file(&platform, &actor, &request_id, new)).await?;
     Ok(HttpResponse::Created().json(filed))
 }
 
@@ -133,12 +136,14 @@ fn outcome(text: &str, field: &str) -> Result<DecisionOutcome, ApiError> {
 async fn decision(
     platform: web::Data<Platform>,
     Authenticated(actor): Authenticated,
+    request_id: RequestId,
     id: web::Path<String>,
     body: web::Json<DecisionBody>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, body) = (id.into_inner(), body.into_inner());
     let decision = Decision { outcome: outcome(&body.outcome, "outcome")?, reason: body.reason, fields: body.fields };
-    let changed = blocking(move || decide::decide(&platform, &actor, &id, decision)).await?;
+    let request_id = request_id.to_string();
+    let changed = blocking(move || decide::decide(&platform, &actor, &request_id, &id, decision)).await?;
     Ok(HttpResponse::Ok().json(changed))
 }
 
@@ -154,13 +159,15 @@ struct ExtensionBody {
 async fn extension(
     platform: web::Data<Platform>,
     Authenticated(actor): Authenticated,
+    request_id: RequestId,
     id: web::Path<String>,
     body: web::Json<ExtensionBody>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, body) = (id.into_inner(), body.into_inner());
     let extension =
         Extension { reason: body.reason, approval_reference: body.approval_reference, complex: body.complex };
-    let changed = blocking(move || decide::extend(&platform, &actor, &id, extension)).await?;
+    let request_id = request_id.to_string();
+    let changed = blocking(move || decide::extend(&platform, &actor, &request_id, &id, extension)).await?;
     Ok(HttpResponse::Ok().json(changed))
 }
 
@@ -186,11 +193,13 @@ fn optional_json<T: for<'de> Deserialize<'de> + Default>(bytes: &[u8]) -> Result
 async fn withdraw(
     platform: web::Data<Platform>,
     Authenticated(actor): Authenticated,
+    request_id: RequestId,
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let (id, body) = (id.into_inner(), optional_json::<WithdrawBody>(&body)?);
-    let changed = blocking(move || review::withdraw(&platform, &actor, &id, body.reason)).await?;
+    let request_id = request_id.to_string();
+    let changed = blocking(move || review::withdraw(&platform, &actor, &request_id, &id, body.reason)).await?;
     Ok(HttpResponse::Ok().json(changed))
 }
 
@@ -205,13 +214,15 @@ struct ReviewBody {
 async fn review_one(
     platform: web::Data<Platform>,
     Authenticated(actor): Authenticated,
+    request_id: RequestId,
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let (id, body) = (id.into_inner(), optional_json::<ReviewBody>(&body)?);
     let decision = body.decision.as_deref().map(|d| outcome(d, "decision")).transpose()?;
     let input = review::Review { decision, reason: body.reason, fields: body.fields };
-    let changed = blocking(move || review::review(&platform, &actor, &id, input)).await?;
+    let request_id = request_id.to_string();
+    let changed = blocking(move || review::review(&platform, &actor, &request_id, &id, input)).await?;
     Ok(HttpResponse::Ok().json(changed))
 }
 

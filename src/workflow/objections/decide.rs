@@ -50,7 +50,13 @@ impl Changed {
     }
 }
 
-pub fn decide(platform: &Platform, actor: &Actor, id: &str, decision: Decision) -> Result<Changed, WorkflowError> {
+pub fn decide(
+    platform: &Platform,
+    actor: &Actor,
+    request_id: &str,
+    id: &str,
+    decision: Decision,
+) -> Result<Changed, WorkflowError> {
     let reason = text_field(&decision.reason, "reason", MAX_REASON_CHARS)?;
     let outcome = Outcome::from(decision.outcome);
     if outcome != Outcome::Corrected && decision.fields.is_some() {
@@ -59,7 +65,7 @@ pub fn decide(platform: &Platform, actor: &Actor, id: &str, decision: Decision) 
     platform.db.transaction(|conn| {
         let mut row = visible(conn, actor, id)?;
         let cipher = subject_cipher(conn, platform, &row.subject_id)?;
-        let mut journal = Journal::default();
+        let mut journal = Journal::new(request_id);
         let today = platform.clock.today();
         let window = platform.policies.workflow.review.request_window_working_days;
         let review_until = platform.policies.calendar.add_working_days(today, window).due_on;
@@ -84,7 +90,13 @@ pub fn decide(platform: &Platform, actor: &Actor, id: &str, decision: Decision) 
     })
 }
 
-pub fn extend(platform: &Platform, actor: &Actor, id: &str, extension: Extension) -> Result<Changed, WorkflowError> {
+pub fn extend(
+    platform: &Platform,
+    actor: &Actor,
+    request_id: &str,
+    id: &str,
+    extension: Extension,
+) -> Result<Changed, WorkflowError> {
     let policy = &platform.policies.workflow;
     let reason = text_field(&extension.reason, "reason", MAX_REASON_CHARS)?;
     let approval = match extension.approval_reference.as_deref() {
@@ -102,7 +114,7 @@ pub fn extend(platform: &Platform, actor: &Actor, id: &str, extension: Extension
     platform.db.transaction(|conn| {
         let mut row = visible(conn, actor, id)?;
         let cipher = subject_cipher(conn, platform, &row.subject_id)?;
-        let mut journal = Journal::default();
+        let mut journal = Journal::new(request_id);
         let (due_before, pinned_before) = match (&row.due_on, &row.due_calendar_version) {
             (Some(due), Some(version)) => (parse_date(due)?, version.clone()),
             _ => (platform.clock.today(), String::new()),

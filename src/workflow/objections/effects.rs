@@ -4,13 +4,15 @@
 //! upheld -> unchanged (the flag is lifted by the transition). Past recipients of a corrected or
 //! withdrawn record are told, found in the access log.
 
+use super::notices::{To, send};
 use super::{Actor, Platform, WorkflowError};
 use crate::domain::objection::Outcome;
 use crate::domain::record::ChangeKind;
 use crate::notify::message::{RecordChange, RecordCorrectedForRecipient};
 use crate::storage::objections::ObjectionRow;
-use crate::storage::{AnyConnection, records};
+use crate::storage::{AnyConnection, contacts, records};
 use crate::workflow::change_record;
+use crate::workflow::clock::local_offset;
 use crate::workflow::intake::SourceDocument;
 use serde_json::{Map, Value};
 
@@ -66,14 +68,36 @@ pub(super) fn apply_outcome(
 }
 
 /// Tells every organization that received the record in the lookback period (access log,
-/// allowed queries) that it was corrected or withdrawn; returns how many were queued.
+/// allowed queries) that it was corrected or withdrawn: each of its requester accounts, once
+/// per objection and change. Returns how many messages were queued.
 pub(super) fn notify_recipients(
     conn: &mut AnyConnection,
     platform: &Platform,
     objection: &ObjectionRow,
     change: RecordChange,
 ) -> Result<usize, WorkflowError> {
-    let _ = (conn, platform, objection, change);
-    let _message: Option<RecordCorrectedForRecipient> = None;
-    Ok(0)
+    let years = platform.policies.workflow.recipients.lookback_years;
+    let now = platform.clock.now_naive();
+    let since = now.checked_sub_months(chrono::Months::new(12 * years)).unwrap_or(now);
+    let record = records::find(conn, &objection.record_id)?.ok_or(WorkflowError::NotFound { what: "record" })?;
+    let today = platform.clock.today();
+    let label = match change {
+        RecordChange::Corrected { new_version } => format!("corrected-v{new_version}"),
+        RecordChange::Withdrawn => "withdrawn".to_owned(),
+    };
+    let mut queued = 0;
+    for (organization, received_at) in contacts::recipients_of_record(conn, &record.id, since)? {
+        let message = RecordCorrectedForRecipient {
+            record_id: record.id.clone(),
+            record_type: record.record_type.clone(),
+            change,
+            changed_on: today,
+            received_on: received_at.and_utc().with_timezone(&local_offset()).date_naive(),
+        };
+        let key = format!("recipient:{}:{label}:{organization}", objection.id);
+        // Recipients are staff: their mail is sealed under the platform key, not the subject's.
+        let cipher = &platform.keys.platform_cipher;
+        queued += send(conn, platform, cipher, To::Requesters(&organization), &message, &key)?;
+    }
+    Ok(queued)
 }

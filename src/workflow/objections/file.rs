@@ -45,7 +45,7 @@ pub struct Filed {
     pub due_estimated: bool,
 }
 
-pub fn file(platform: &Platform, actor: &Actor, new: NewObjection) -> Result<Filed, WorkflowError> {
+pub fn file(platform: &Platform, actor: &Actor, request_id: &str, new: NewObjection) -> Result<Filed, WorkflowError> {
     actor.require(&[Role::Subject])?;
     let subject_id = actor.subject()?.to_owned();
     let max = platform.policies.workflow.statement.max_chars as usize;
@@ -125,7 +125,7 @@ pub fn file(platform: &Platform, actor: &Actor, new: NewObjection) -> Result<Fil
             })
             .collect::<Result<Vec<_>, WorkflowError>>()?;
         rows::insert_evidence(conn, &evidence)?;
-        let mut journal = Journal::default();
+        let mut journal = Journal::new(request_id);
         event_only(conn, platform, &cipher, &mut journal, &row, "filed", &By::account(actor))?;
         let system = By::system();
         let base = platform.policies.workflow.objection.provider_decision_working_days;

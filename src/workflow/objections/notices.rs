@@ -18,6 +18,8 @@ pub(super) enum To<'a> {
     Subject(&'a str),
     /// The provider organization's provider accounts.
     Provider(&'a str),
+    /// An organization's requester accounts (past recipients of a record).
+    Requesters(&'a str),
     Officers,
 }
 
@@ -34,6 +36,7 @@ pub(super) fn send(
     let (audience, cipher) = match to {
         To::Subject(id) => (Audience::Subject(id), subject_cipher),
         To::Provider(org) => (Audience::Organization { id: org, role: "provider" }, &platform.keys.platform_cipher),
+        To::Requesters(org) => (Audience::Organization { id: org, role: "requester" }, &platform.keys.platform_cipher),
         To::Officers => (Audience::Role("officer"), &platform.keys.platform_cipher),
     };
     let mut queued = 0;

@@ -21,10 +21,16 @@ pub struct Review {
     pub fields: Option<Map<String, Value>>,
 }
 
-pub fn review(platform: &Platform, actor: &Actor, id: &str, review: Review) -> Result<Changed, WorkflowError> {
+pub fn review(
+    platform: &Platform,
+    actor: &Actor,
+    request_id: &str,
+    id: &str,
+    review: Review,
+) -> Result<Changed, WorkflowError> {
     match actor.role {
-        Role::Officer => decide_review(platform, actor, id, review),
-        Role::Subject => request_review(platform, actor, id, review),
+        Role::Officer => decide_review(platform, actor, request_id, id, review),
+        Role::Subject => request_review(platform, actor, request_id, id, review),
         // Not found for those who may not see it, forbidden for the provider who may.
         _ => {
             visible(&mut *platform.db.get()?, actor, id)?;
@@ -37,7 +43,13 @@ fn optional_reason(reason: Option<&str>) -> Result<Option<String>, WorkflowError
     reason.filter(|r| !r.trim().is_empty()).map(|r| text_field(r, "reason", MAX_REASON_CHARS)).transpose()
 }
 
-fn request_review(platform: &Platform, actor: &Actor, id: &str, review: Review) -> Result<Changed, WorkflowError> {
+fn request_review(
+    platform: &Platform,
+    actor: &Actor,
+    request_id: &str,
+    id: &str,
+    review: Review,
+) -> Result<Changed, WorkflowError> {
     if review.decision.is_some() || review.fields.is_some() {
         let message = "only an officer decides a re-review";
         return Err(WorkflowError::invalid("unexpected_field", Some("decision"), message));
@@ -54,7 +66,7 @@ fn request_review(platform: &Platform, actor: &Actor, id: &str, review: Review) 
             return Err(WorkflowError::Conflict { code: "review_window_closed", message });
         }
         let cipher = subject_cipher(conn, platform, &row.subject_id)?;
-        let mut journal = Journal::default();
+        let mut journal = Journal::new(request_id);
         let period = platform.policies.workflow.review.decision_working_days;
         let due = platform.policies.calendar.add_working_days(today, period).due_on;
         let step = (&ObjectionEvent::RequestReview, &By::account(actor), reason.as_deref());
@@ -71,7 +83,13 @@ fn request_review(platform: &Platform, actor: &Actor, id: &str, review: Review) 
     })
 }
 
-fn decide_review(platform: &Platform, actor: &Actor, id: &str, review: Review) -> Result<Changed, WorkflowError> {
+fn decide_review(
+    platform: &Platform,
+    actor: &Actor,
+    request_id: &str,
+    id: &str,
+    review: Review,
+) -> Result<Changed, WorkflowError> {
     let decision = review.decision.ok_or_else(|| {
         WorkflowError::invalid("missing_field", Some("decision"), "the officer names the final outcome")
     })?;
@@ -88,7 +106,7 @@ fn decide_review(platform: &Platform, actor: &Actor, id: &str, review: Review) -
             return Err(WorkflowError::Conflict { code: "record_closed", message });
         }
         let cipher = subject_cipher(conn, platform, &row.subject_id)?;
-        let mut journal = Journal::default();
+        let mut journal = Journal::new(request_id);
         let step = (&ObjectionEvent::DecideReview, &By::account(actor), Some(reason.as_str()));
         advance(conn, platform, &cipher, &mut journal, &mut row, step, |c| {
             c.outcome = Some(outcome.as_str().to_owned());
@@ -111,6 +129,7 @@ fn decide_review(platform: &Platform, actor: &Actor, id: &str, review: Review) -
 pub fn withdraw(
     platform: &Platform,
     actor: &Actor,
+    request_id: &str,
     id: &str,
     reason: Option<String>,
 ) -> Result<Changed, WorkflowError> {
@@ -118,7 +137,7 @@ pub fn withdraw(
     platform.db.transaction(|conn| {
         let mut row = visible(conn, actor, id)?;
         let cipher = subject_cipher(conn, platform, &row.subject_id)?;
-        let mut journal = Journal::default();
+        let mut journal = Journal::new(request_id);
         let step = (&ObjectionEvent::Withdraw, &By::account(actor), reason.as_deref());
         advance(conn, platform, &cipher, &mut journal, &mut row, step, |_| Ok(()))?;
         journal.commit(conn, platform)?;

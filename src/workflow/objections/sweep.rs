@@ -28,20 +28,22 @@ pub struct Swept {
 
 pub fn run_once(platform: &Platform) -> Result<Swept, WorkflowError> {
     let today = platform.clock.today().to_string();
+    // One id per pass, so the access log groups what a pass did.
+    let request_id = format!("sweep-{}", uuid::Uuid::new_v4().simple());
     let mut swept = Swept::default();
     let reminders = rows::reminders_due(&mut *platform.db.get()?, &today, BATCH)?;
     for row in reminders {
-        swept.reminded += usize::from(remind(platform, &row)?);
+        swept.reminded += usize::from(remind(platform, &request_id, &row)?);
     }
     let late = rows::past_due(&mut *platform.db.get()?, &today, BATCH)?;
     for row in late {
-        swept.overdue += usize::from(miss_deadline(platform, row)?);
+        swept.overdue += usize::from(miss_deadline(platform, &request_id, row)?);
     }
     Ok(swept)
 }
 
 /// Sends the reminder of `row`'s current deadline, unless another pass already took it.
-fn remind(platform: &Platform, row: &ObjectionRow) -> Result<bool, WorkflowError> {
+fn remind(platform: &Platform, request_id: &str, row: &ObjectionRow) -> Result<bool, WorkflowError> {
     let Some(due_on) = row.due_on.clone() else { return Ok(false) };
     let cipher = subject_cipher(&mut *platform.db.get()?, platform, &row.subject_id)?;
     platform.db.transaction(|conn| {
@@ -50,7 +52,7 @@ fn remind(platform: &Platform, row: &ObjectionRow) -> Result<bool, WorkflowError
         if !rows::claim_reminder(conn, &row.id, &due_on, platform.clock.now_naive())? {
             return Ok(false);
         }
-        let mut journal = Journal::default();
+        let mut journal = Journal::new(request_id);
         event_only(conn, platform, &cipher, &mut journal, row, "reminder", &By::system())?;
         let message = DeadlineReminder {
             objection_id: row.id.clone(),
@@ -66,12 +68,12 @@ fn remind(platform: &Platform, row: &ObjectionRow) -> Result<bool, WorkflowError
 
 /// Moves `row` to overdue, unless it changed since it was read (decided, extended, or taken by
 /// another instance): then nothing is written.
-fn miss_deadline(platform: &Platform, mut row: ObjectionRow) -> Result<bool, WorkflowError> {
+fn miss_deadline(platform: &Platform, request_id: &str, mut row: ObjectionRow) -> Result<bool, WorkflowError> {
     let Some(due_on) = row.due_on.clone() else { return Ok(false) };
     // Outside the transaction, so that its first statement is the conditional state write.
     let cipher = subject_cipher(&mut *platform.db.get()?, platform, &row.subject_id)?;
     let result = platform.db.transaction(|conn| {
-        let mut journal = Journal::default();
+        let mut journal = Journal::new(request_id);
         let step = (&ObjectionEvent::MissDeadline, &By::system(), None);
         advance(conn, platform, &cipher, &mut journal, &mut row, step, |_| Ok(()))?;
         let provider = records::organization_names(conn, std::slice::from_ref(&row.provider_organization_id))?

@@ -3,6 +3,7 @@
 //! the access-log entry, all on the caller's transaction.
 
 use super::{Platform, WorkflowError, state_of};
+use crate::audit::{Action, Decision, NewEntry};
 use crate::crypto::CellCipher;
 use crate::domain::DomainError;
 use crate::domain::objection::{self, Actor as Cause, ObjectionEvent, ObjectionStatus, Transition};
@@ -20,8 +21,6 @@ pub(super) const OPEN: [&str; 6] =
 pub(super) struct By {
     pub cause: Cause,
     pub account_id: Option<String>,
-    // Read by the access-log entry (audit/, being merged).
-    #[allow(dead_code)]
     pub organization_id: Option<String>,
 }
 
@@ -39,22 +38,38 @@ impl By {
     }
 }
 
-/// Everything one use case changed, for its access-log entries (appended last, in order).
-#[derive(Default)]
+/// The access-log entries of one use case: one `objection_transition` per timeline event,
+/// appended last, in order, on the use case's own transaction (`AuditLog::record_in` locks the
+/// chain head until commit), so the transition and its entry are durable together or not at all.
 pub(super) struct Journal {
-    entries: Vec<(By, String, String, String)>,
+    request_id: String,
+    entries: Vec<NewEntry>,
 }
 
 impl Journal {
-    fn note(&mut self, by: &By, kind: &str, row: &ObjectionRow) {
-        self.entries.push((by.clone(), kind.to_owned(), row.subject_id.clone(), row.record_id.clone()));
+    pub fn new(request_id: &str) -> Journal {
+        Journal { request_id: request_id.to_owned(), entries: Vec::new() }
+    }
+
+    /// An entry naming the actor, its organization, the subject (pseudonymous row id), the
+    /// record, the policy version, and, as the reason code, the event and the objection id.
+    fn note(&mut self, platform: &Platform, by: &By, kind: &str, row: &ObjectionRow) {
+        let at = platform.clock.now_naive();
+        let version = &platform.policies.version;
+        let mut entry = NewEntry::new(at, &self.request_id, Action::ObjectionTransition, Decision::Allowed, version);
+        if let Some(account) = &by.account_id {
+            entry = entry.actor(account, by.cause.as_str(), by.organization_id.as_deref());
+        }
+        let entry = entry
+            .subject(&row.subject_id)
+            .disclosed(vec![row.record_id.clone()], Vec::new())
+            .reason(&format!("{kind}:{}", row.id));
+        self.entries.push(entry);
     }
 
     /// Appends the entries on `conn`; call it as the transaction's last step.
-    pub fn commit(self, _conn: &mut AnyConnection, _platform: &Platform) -> Result<(), WorkflowError> {
-        // The access log (audit/) joins here once merged: one `objection_transition` entry per
-        // element, in the same transaction.
-        let _ = self.entries;
+    pub fn commit(self, conn: &mut AnyConnection, platform: &Platform) -> Result<(), WorkflowError> {
+        platform.audit.record_in(conn, &self.entries)?;
         Ok(())
     }
 }
@@ -102,7 +117,7 @@ pub(super) fn advance(
     if flags {
         derive_record_flags(conn, platform, &row.record_id)?;
     }
-    journal.note(by, event.as_str(), row);
+    journal.note(platform, by, event.as_str(), row);
     Ok(transition)
 }
 
@@ -117,7 +132,7 @@ pub(super) fn event_only(
     by: &By,
 ) -> Result<(), WorkflowError> {
     timeline(conn, platform, cipher, row, kind, by, None)?;
-    journal.note(by, kind, row);
+    journal.note(platform, by, kind, row);
     Ok(())
 }
 
