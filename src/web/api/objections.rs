@@ -102,20 +102,24 @@ async fn list(
 async fn get_one(
     platform: web::Data<Platform>,
     Authenticated(actor): Authenticated,
+    request_id: RequestId,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let view = blocking(move || read::get(&platform, &actor, &id)).await?;
+    let request_id = request_id.to_string();
+    let view = blocking(move || read::get(&platform, &actor, &request_id, &id)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
 async fn evidence(
     platform: web::Data<Platform>,
     Authenticated(actor): Authenticated,
+    request_id: RequestId,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, evidence_id) = path.into_inner();
-    let file = blocking(move || read::evidence(&platform, &actor, &id, &evidence_id)).await?;
+    let request_id = request_id.to_string();
+    let file = blocking(move || read::evidence(&platform, &actor, &request_id, &id, &evidence_id)).await?;
     Ok(HttpResponse::Ok().json(json!({
         "name": file.name, "media_type": file.media_type, "content_base64": STANDARD.encode(&file.content),
     })))

@@ -2,9 +2,12 @@
 //! `GET /objections/{id}` (the timeline with its notes, the statement, evidence names, the
 //! pinned deadline and working days left), and one evidence file. The subject sees their own,
 //! a provider those against its organization's records, officers all; others get a 404.
+//! Opening one objection (statement, notes, evidence: personal data) is an access-log entry,
+//! durable before anything is decrypted; the list decrypts nothing and is not logged.
 
 use super::deadline::days_left;
 use super::{Actor, Platform, WorkflowError, parse_date, subject_cipher, visible};
+use crate::audit::{Action, Decision, NewEntry};
 use crate::domain::Role;
 use crate::storage::objections::{self as rows, ObjectionRow, Scope};
 use crate::workflow::manage_accounts::Page;
@@ -120,9 +123,27 @@ pub fn list(
     Ok(Page { items, next_cursor })
 }
 
-pub fn get(platform: &Platform, actor: &Actor, id: &str) -> Result<ObjectionView, WorkflowError> {
+/// Logs that `actor` opens `row` (self view, provider read, officer read); fails closed.
+fn log_read(platform: &Platform, actor: &Actor, request_id: &str, row: &ObjectionRow) -> Result<(), WorkflowError> {
+    let action = match actor.role {
+        Role::Subject => Action::SelfView,
+        Role::Provider => Action::ProviderRead,
+        _ => Action::OfficerRead,
+    };
+    let entry =
+        NewEntry::new(platform.clock.now_naive(), request_id, action, Decision::Allowed, &platform.policies.version)
+            .actor(&actor.account_id, actor.role.as_str(), actor.organization_id.as_deref())
+            .subject(&row.subject_id)
+            .disclosed(vec![row.record_id.clone()], Vec::new())
+            .reason(&format!("objection:{}", row.id));
+    platform.audit.record(entry)?;
+    Ok(())
+}
+
+pub fn get(platform: &Platform, actor: &Actor, request_id: &str, id: &str) -> Result<ObjectionView, WorkflowError> {
     let mut conn = platform.db.get()?;
     let row = visible(&mut conn, actor, id)?;
+    log_read(platform, actor, request_id, &row)?;
     let cipher = subject_cipher(&mut conn, platform, &row.subject_id)?;
     let statement = cipher.open_string("objections", "statement", &row.id, &row.statement_cell)?;
     let events = rows::events_of(&mut conn, &row.id)?
@@ -184,6 +205,7 @@ pub fn get(platform: &Platform, actor: &Actor, id: &str) -> Result<ObjectionView
 pub fn evidence(
     platform: &Platform,
     actor: &Actor,
+    request_id: &str,
     id: &str,
     evidence_id: &str,
 ) -> Result<EvidenceContent, WorkflowError> {
@@ -191,6 +213,7 @@ pub fn evidence(
     let row = visible(&mut conn, actor, id)?;
     let file =
         rows::find_evidence(&mut conn, &row.id, evidence_id)?.ok_or(WorkflowError::NotFound { what: "evidence" })?;
+    log_read(platform, actor, request_id, &row)?;
     let cipher = subject_cipher(&mut conn, platform, &row.subject_id)?;
     let name = cipher.open_string("objection_evidence", "name", &file.id, &file.name_cell)?;
     let content = cipher.open("objection_evidence", "content", &file.id, &file.content_cell)?;

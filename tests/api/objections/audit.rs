@@ -67,6 +67,21 @@ async fn each_transition_is_an_access_log_entry_and_past_recipients_hear_of_a_co
     // requester account).
     assert_eq!(case.count_outbox("record_corrected_for_recipient"), 1);
 
+    // Opening the case (statement, notes: personal data) is logged per role; the list is not.
+    case.objection(&case.provider, &id).await;
+    case.objection(&case.subject, &id).await;
+    case.app.get("/api/v1/objections", Some(&case.officer)).await;
+    let mut conn = case.app.platform.db.get().unwrap();
+    let reads: Vec<(String, String)> = audit_entries::table
+        .filter(audit_entries::reason_code.eq(format!("objection:{id}")))
+        .order(audit_entries::sequence)
+        .select((audit_entries::action, audit_entries::role))
+        .load(&mut *conn)
+        .unwrap();
+    drop(conn);
+    let expected = [("provider_read", "provider"), ("self_view", "subject")].map(|(a, r)| (a.to_owned(), r.to_owned()));
+    assert_eq!(reads, expected);
+
     // A refused transition writes no entry.
     let (status, _) = case.act(&case.provider, &id, "decision", json!({ "outcome": "upheld", "reason": "r" })).await;
     assert_eq!(status, StatusCode::CONFLICT);
