@@ -27,6 +27,7 @@ mod transaction;
 pub mod accounts;
 pub mod audit_log;
 pub mod audit_scan;
+pub mod authorizations;
 pub mod keys;
 pub mod organizations;
 pub mod outbox;

@@ -192,6 +192,22 @@ diesel::joinable!(records -> organizations (provider_organization_id));
 diesel::joinable!(record_versions -> records (record_id));
 diesel::joinable!(record_fields -> record_versions (version_id));
 
+diesel::table! {
+    authorizations (id) {
+        id -> Text,
+        subject_id -> Text,
+        organization_id -> Text,
+        purpose -> Text,
+        valid_until -> Text,
+        evidence_cell -> Nullable<Binary>,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(authorizations -> subjects (subject_id));
+diesel::joinable!(authorizations -> organizations (organization_id));
+
 // One list of every table, so that any two may be joined.
 diesel::allow_tables_to_appear_in_same_query!(
     key_material,
@@ -205,4 +221,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     record_versions,
     record_fields,
     outbox,
+    authorizations,
 );

@@ -14,5 +14,6 @@ mod foundation;
 mod keys;
 mod notify;
 mod privacy;
+mod queries;
 mod records;
 mod smtp_sink;

@@ -5,6 +5,7 @@ mod admin;
 mod audit;
 mod auth;
 mod me;
+mod queries;
 mod records;
 
 use actix_web::web;
@@ -16,6 +17,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(admin::configure)
             .configure(records::configure)
             .configure(me::configure)
-            .configure(audit::configure),
+            .configure(audit::configure)
+            .configure(queries::configure),
     );
 }
