@@ -95,3 +95,21 @@ pub fn penalty_line(seed: u64) -> String {
     })
     .to_string()
 }
+
+/// A requester account of an administrative organ and a long-lived token for it.
+pub fn requester_token(platform: &Platform) -> String {
+    let org =
+        manage_accounts::create_organization(platform, &admin(), "南京市商务局", OrganizationKind::AdministrativeOrgan)
+            .expect("organization");
+    let new = manage_accounts::NewAccount {
+        email: format!("load-{}@example.org", uuid::Uuid::new_v4().simple()),
+        password: "a-long-password-1".into(),
+        role: Role::Requester,
+        organization_id: Some(org),
+        subject_identifier: None,
+        subject_kind: None,
+        subject_name: None,
+    };
+    let id = manage_accounts::create_account(platform, &admin(), new).expect("account");
+    credit_platform::workflow::login::issue_machine_token(platform, &id, chrono::Duration::days(1)).expect("token")
+}

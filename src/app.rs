@@ -29,6 +29,16 @@ impl Application {
 
     /// As `build`, with the clock injected (tests move time instead of sleeping).
     pub fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
+        Self::build_with(settings, clock, |_| {})
+    }
+
+    /// As `build_with_clock`, mounting `extra` routes beside the platform's (the HTTP load
+    /// benchmark mounts its unprotected baseline endpoint this way; production mounts none).
+    pub fn build_with(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+        extra: fn(&mut web::ServiceConfig),
+    ) -> anyhow::Result<Application> {
         let platform = bootstrap::prepare(settings, clock)?;
         let listener = TcpListener::bind(&platform.settings.server.listen)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", platform.settings.server.listen))?;
@@ -39,6 +49,7 @@ impl Application {
                 .wrap(TracingLogger::default())
                 .app_data(data.clone())
                 .configure(crate::web::configure)
+                .configure(extra)
                 .default_service(web::to(crate::web::error::not_found))
         })
         .listen(listener)?;

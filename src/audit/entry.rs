@@ -40,6 +40,7 @@ vocabulary!(
         AccountChange => "account_change",
         KeyChange => "key_change",
         AuditVerify => "audit_verify",
+        AuthorizationChange => "authorization_change",
     }
 );
 

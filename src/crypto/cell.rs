@@ -33,6 +33,17 @@ const MIN_CELL_LEN: usize = HEADER_LEN + TAG_LEN;
 
 static DECRYPTIONS: AtomicU64 = AtomicU64::new(0);
 
+thread_local! {
+    /// Opens on this thread: a test that runs a use case on its own thread counts exactly the
+    /// cells that use case decrypted, whatever other tests do meanwhile.
+    static THREAD_DECRYPTIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Number of `open` calls made on the calling thread so far.
+pub fn decryptions_on_this_thread() -> u64 {
+    THREAD_DECRYPTIONS.with(std::cell::Cell::get)
+}
+
 /// Number of `open` calls (successful or not) in this process so far.
 pub fn decryptions() -> u64 {
     DECRYPTIONS.load(Ordering::Relaxed)
@@ -114,6 +125,7 @@ fn parse(cell: &[u8]) -> Result<Parts<'_>> {
 /// Decrypt a cell sealed for the place `aad`. Counts towards `decryptions()`.
 pub fn open(key: &DataKey, aad: &CellAad<'_>, cell: &[u8]) -> Result<SecretBytes> {
     DECRYPTIONS.fetch_add(1, Ordering::Relaxed);
+    THREAD_DECRYPTIONS.with(|n| n.set(n.get() + 1));
     let Parts { key_id, nonce, ciphertext, tag } = parse(cell)?;
     let mut plaintext = Zeroizing::new(ciphertext.to_vec());
     let cipher = Aes256Gcm::new(key.bytes().into());

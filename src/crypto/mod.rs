@@ -22,7 +22,9 @@ pub mod password;
 mod secret;
 
 pub use blind_index::{AuditMacKey, BlindIndexKey, TokenHashKey};
-pub use cell::{CELL_FORMAT_V1, CellAad, CellCipher, KeyId, cell_key_id, decryptions, open, seal};
+pub use cell::{
+    CELL_FORMAT_V1, CellAad, CellCipher, KeyId, cell_key_id, decryptions, decryptions_on_this_thread, open, seal,
+};
 pub use data_key::{DataKey, Keyring, WrappedKey};
 pub use derived::{CheckpointSigningKey, DerivedKeys, RootSecret, SessionKey, verify_checkpoint_signature};
 pub use error::CryptoError;

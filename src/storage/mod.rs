@@ -27,6 +27,7 @@ mod transaction;
 pub mod accounts;
 pub mod audit_log;
 pub mod audit_scan;
+pub mod authorizations;
 pub mod contacts;
 pub mod keys;
 pub mod objections;

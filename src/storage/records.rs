@@ -272,3 +272,24 @@ pub fn annotations_for(
         .select((record_annotations::record_id, record_annotations::kind, record_annotations::objection_id))
         .load(conn)?)
 }
+
+/// The records of a subject that may be disclosed today: active, not suppressed, within their
+/// period, of the given categories and disclosure levels. The query hot path.
+pub fn disclosable(
+    conn: &mut AnyConnection,
+    subject_id: &str,
+    categories: &[&str],
+    levels: &[&str],
+    today: &str,
+) -> Result<Vec<RecordRow>, StorageError> {
+    Ok(records::table
+        .filter(records::subject_id.eq(subject_id))
+        .filter(records::status.eq("active"))
+        .filter(records::suppressed.eq(false))
+        .filter(records::category.eq_any(categories))
+        .filter(records::disclosure_level.eq_any(levels))
+        .filter(records::disclose_until.is_null().or(records::disclose_until.ge(today)))
+        .order(records::id)
+        .select(RecordRow::as_select())
+        .load(conn)?)
+}

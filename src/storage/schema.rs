@@ -273,6 +273,22 @@ diesel::joinable!(objection_events -> objections (objection_id));
 diesel::joinable!(objection_evidence -> objections (objection_id));
 diesel::joinable!(record_statements -> records (record_id));
 
+diesel::table! {
+    authorizations (id) {
+        id -> Text,
+        subject_id -> Text,
+        organization_id -> Text,
+        purpose -> Text,
+        valid_until -> Text,
+        evidence_cell -> Nullable<Binary>,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(authorizations -> subjects (subject_id));
+diesel::joinable!(authorizations -> organizations (organization_id));
+
 // One list of every table, so that any two may be joined.
 diesel::allow_tables_to_appear_in_same_query!(
     key_material,
@@ -291,4 +307,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     objection_evidence,
     record_annotations,
     record_statements,
+    authorizations,
 );

@@ -5,6 +5,7 @@
 
 use super::intake::SourceDocument;
 use super::{Actor, Platform, WorkflowError, subjects};
+use crate::audit::Action;
 use crate::crypto::CellCipher;
 use crate::domain::record::{ChangeKind, RecordStatus};
 use crate::domain::{Role, SubjectKind};
@@ -110,6 +111,7 @@ pub fn apply_correction(
         .collect::<Result<_, WorkflowError>>()?;
     commit_version(conn, platform, record, &version, status)?;
     records::insert_fields(conn, &fields)?;
+    log_change(conn, platform, actor, Action::RecordCorrected, record)?;
     Ok(ChangedRecord { id: record.id.clone(), version: version.version, status })
 }
 
@@ -154,7 +156,21 @@ pub fn close(
     let source = serde_json::to_vec(document).map_err(WorkflowError::internal)?;
     let version = new_version(&cipher, record, kind, actor, reason, &source, platform)?;
     commit_version(conn, platform, record, &version, status)?;
+    log_change(conn, platform, actor, Action::RecordRevoked, record)?;
     Ok(ChangedRecord { id: record.id.clone(), version: version.version, status })
+}
+
+/// The change's access-log entry, appended last inside the change's own transaction.
+fn log_change(
+    conn: &mut AnyConnection,
+    platform: &Platform,
+    actor: &Actor,
+    action: Action,
+    record: &RecordRow,
+) -> Result<(), WorkflowError> {
+    let entry = super::access_log::change(platform, actor, action, Some(&record.subject_id), vec![record.id.clone()]);
+    platform.audit.record_in(conn, &[entry])?;
+    Ok(())
 }
 
 fn new_version(

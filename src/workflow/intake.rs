@@ -5,7 +5,8 @@
 //!
 //! Refusals name a stable code and at most a field *name*, never a value.
 
-use super::{Actor, Platform, WorkflowError, subjects};
+use super::{Actor, Platform, WorkflowError, access_log, subjects};
+use crate::audit::Action;
 use crate::crypto::CellCipher;
 use crate::domain::SubjectKind;
 use crate::domain::identifier::SubjectIdentifier;
@@ -196,6 +197,13 @@ pub fn store_all(
     records::insert_records(conn, &rows.records)?;
     records::insert_versions(conn, &rows.versions)?;
     records::insert_fields(conn, &rows.fields)?;
+    let entries: Vec<_> = rows
+        .records
+        .iter()
+        .map(|r| access_log::change(platform, actor, Action::RecordSubmitted, Some(&r.subject_id), vec![r.id.clone()]))
+        .collect();
+    // Last in the transaction: the chain head stays locked until commit.
+    platform.audit.record_in(conn, &entries)?;
     Ok(stored)
 }
 

@@ -2,7 +2,8 @@
 //! requester accounts belong to an organization, subject accounts to one subject (created here
 //! if the platform does not know it yet).
 
-use super::{Actor, Platform, WorkflowError, login, subjects};
+use super::{Actor, Platform, WorkflowError, access_log, login, subjects};
+use crate::audit::Action;
 use crate::crypto::password;
 use crate::domain::identifier::SubjectIdentifier;
 use crate::domain::{OrganizationKind, Role, SubjectKind};
@@ -53,7 +54,13 @@ pub fn create_organization(
         kind: kind.as_str().to_owned(),
         created_at: platform.clock.now_naive(),
     };
-    organizations::insert(&mut *platform.db.get()?, &row)?;
+    platform.db.transaction(|conn| {
+        organizations::insert(conn, &row)?;
+        let entry =
+            access_log::change(platform, actor, Action::AccountChange, None, Vec::new()).reason("organization_created");
+        platform.audit.record_in(conn, &[entry])?;
+        Ok::<_, WorkflowError>(())
+    })?;
     Ok(row.id)
 }
 
@@ -138,7 +145,19 @@ pub fn create_account(platform: &Platform, actor: &Actor, new: NewAccount) -> Re
             }
             None => None,
         };
-        insert_account_row(conn, platform, &email, password_hash.clone(), new.role, organization_id.clone(), subject_id)
+        let id = insert_account_row(
+            conn,
+            platform,
+            &email,
+            password_hash.clone(),
+            new.role,
+            organization_id.clone(),
+            subject_id.clone(),
+        )?;
+        let entry = access_log::change(platform, actor, Action::AccountChange, subject_id.as_deref(), Vec::new())
+            .reason("account_created");
+        platform.audit.record_in(conn, &[entry])?;
+        Ok(id)
     })
 }
 
@@ -196,9 +215,13 @@ pub fn disable_account(platform: &Platform, actor: &Actor, account_id: &str) -> 
             message: "an admin cannot disable itself".into(),
         });
     }
-    if accounts::set_disabled(&mut *platform.db.get()?, account_id, true)? {
+    platform.db.transaction(|conn| {
+        if !accounts::set_disabled(conn, account_id, true)? {
+            return Err(WorkflowError::NotFound { what: "account" });
+        }
+        let entry =
+            access_log::change(platform, actor, Action::AccountChange, None, Vec::new()).reason("account_disabled");
+        platform.audit.record_in(conn, &[entry])?;
         Ok(())
-    } else {
-        Err(WorkflowError::NotFound { what: "account" })
-    }
+    })
 }

@@ -8,9 +8,11 @@
 
 mod error;
 
+pub mod access_log;
 pub mod actor;
 pub mod audit_integrity;
 pub mod audit_review;
+pub mod authorizations;
 pub mod bootstrap;
 pub mod change_record;
 pub mod clock;
@@ -19,8 +21,10 @@ pub mod keys;
 pub mod login;
 pub mod mail;
 pub mod manage_accounts;
+pub mod my_access_log;
 pub mod objections;
 pub mod platform;
+pub mod query_subject;
 pub mod read_records;
 pub mod record_statement;
 pub mod rotate_keys;

@@ -2,8 +2,10 @@
 //! versions, free and unlimited), a provider reads its own organization's records, an officer
 //! reads any. Every such read of personal data is an access-log entry (see `audit`).
 
+use super::access_log::{self, Access};
 use super::intake::SourceDocument;
 use super::{Actor, Platform, WorkflowError, subjects};
+use crate::audit::Action;
 use crate::crypto::CellCipher;
 use crate::domain::Role;
 use crate::storage::AnyConnection;
@@ -51,7 +53,29 @@ pub fn my_records(platform: &Platform, actor: &Actor) -> Result<Vec<RecordView>,
     let subject_id = actor.subject()?.to_owned();
     let mut conn = platform.db.get()?;
     let rows = records::for_subject(&mut conn, &subject_id)?;
-    views(&mut conn, platform, rows)
+    let views = views(&mut conn, platform, rows)?;
+    drop(conn);
+    log_read(platform, actor, Action::SelfView, Some(&subject_id), &views)?;
+    Ok(views)
+}
+
+/// The access-log entry of a whole-record read, durable before the records leave.
+fn log_read(
+    platform: &Platform,
+    actor: &Actor,
+    action: Action,
+    subject_id: Option<&str>,
+    views: &[RecordView],
+) -> Result<(), WorkflowError> {
+    let mut access = Access::new(platform, actor, action, &crate::storage::new_row_id());
+    access.subject_id = subject_id.map(str::to_owned);
+    access.record_ids = views.iter().map(|v| v.id.clone()).collect();
+    access.fields = access_log::field_names(views.iter().flat_map(|v| {
+        v.versions
+            .iter()
+            .flat_map(move |version| version.fields.keys().map(move |f| (v.record_type.as_str(), f.as_str())))
+    }));
+    access_log::record(platform, access.allowed())
 }
 
 /// `GET /records/{id}`: the provider's own record (another's is a 404) or, for officers, any.
@@ -63,7 +87,12 @@ pub fn one_record(platform: &Platform, actor: &Actor, record_id: &str) -> Result
         _ => records::find(&mut conn, record_id)?,
     };
     let row = row.ok_or(WorkflowError::NotFound { what: "record" })?;
-    views(&mut conn, platform, vec![row])?.pop().ok_or(WorkflowError::NotFound { what: "record" })
+    let subject_id = row.subject_id.clone();
+    let views = views(&mut conn, platform, vec![row])?;
+    drop(conn);
+    let action = if actor.role == Role::Officer { Action::OfficerRead } else { Action::ProviderRead };
+    log_read(platform, actor, action, Some(&subject_id), &views)?;
+    views.into_iter().next().ok_or(WorkflowError::NotFound { what: "record" })
 }
 
 /// Decrypts whole records: every version, every field.

@@ -49,6 +49,9 @@ pub fn rewrap_all(platform: &Platform, mut progress: impl FnMut(RotationProgress
         })?;
         progress(RotationProgress { done, remaining: pending(platform)? });
     }
+    let entry = super::access_log::system_change(platform, crate::audit::Action::KeyChange, None)
+        .reason("master_key_rewrapped");
+    super::access_log::record(platform, entry)?;
     Ok(done)
 }
 

@@ -143,3 +143,13 @@ pub fn cipher_by_key_id(
     }
     Ok(platform.keys.cipher_for(&key_row)?)
 }
+
+/// The cell cipher of a subject by id.
+pub fn cipher_by_subject(
+    conn: &mut AnyConnection,
+    platform: &Platform,
+    subject_id: &str,
+) -> Result<CellCipher, WorkflowError> {
+    let subject = subjects::find(conn, subject_id)?.ok_or(WorkflowError::NotFound { what: "subject" })?;
+    cipher_of(conn, platform, &subject)
+}

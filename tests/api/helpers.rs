@@ -26,6 +26,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub admin_token: String,
     pub admin_password: String,
+    /// E-mail and password behind each token handed out by `account_with_token`.
+    pub credentials: std::sync::Mutex<std::collections::HashMap<String, (String, String)>>,
 }
 
 /// Where the test's data lives; drops its PostgreSQL database on drop.
@@ -114,8 +116,17 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     let password =
         std::fs::read_to_string(data_dir.path().join("initial-admin-password")).expect("admin password file");
     let admin_password = password.trim().to_owned();
-    let mut test_app =
-        TestApp { address, client, data_dir, database, platform, clock, admin_token: String::new(), admin_password };
+    let mut test_app = TestApp {
+        address,
+        client,
+        data_dir,
+        database,
+        platform,
+        clock,
+        admin_token: String::new(),
+        admin_password,
+        credentials: Default::default(),
+    };
     test_app.admin_token = test_app.login_ok("admin@localhost", password.trim()).await;
     test_app
 }
@@ -170,7 +181,18 @@ impl TestApp {
     pub async fn account_with_token(&self, body: Value) -> String {
         let (status, created) = self.post("/api/v1/admin/accounts", Some(&self.admin_token), &body).await;
         assert_eq!(status, StatusCode::CREATED, "{created}");
-        self.login_ok(body["email"].as_str().expect("email"), body["password"].as_str().expect("password")).await
+        let (email, password) = (body["email"].as_str().expect("email"), body["password"].as_str().expect("password"));
+        let token = self.login_ok(email, password).await;
+        self.credentials.lock().expect("lock").insert(token.clone(), (email.to_owned(), password.to_owned()));
+        token
+    }
+
+    /// A fresh token for the account behind `token` (after moving the clock past its expiry).
+    pub async fn relogin(&self, token: &str) -> String {
+        let (email, password) = self.credentials.lock().expect("lock").get(token).cloned().expect("a known token");
+        let fresh = self.login_ok(&email, &password).await;
+        self.credentials.lock().expect("lock").insert(fresh.clone(), (email, password));
+        fresh
     }
 }
 

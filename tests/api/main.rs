@@ -15,5 +15,6 @@ mod keys;
 mod notify;
 mod objections;
 mod privacy;
+mod queries;
 mod records;
 mod smtp_sink;

@@ -1,13 +1,14 @@
 //! The subject's own view: `GET /me/records` (all records, all fields, all versions; free and
-//! unlimited).
+//! unlimited) and `GET /me/access-log` (who accessed them).
 
 use crate::web::auth::{Authenticated, blocking};
 use crate::web::error::ApiError;
-use crate::workflow::{Platform, read_records};
+use crate::workflow::{Platform, my_access_log as access_log, read_records};
 use actix_web::{HttpResponse, web};
+use serde::Deserialize;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/me/records", web::get().to(my_records));
+    cfg.route("/me/records", web::get().to(my_records)).route("/me/access-log", web::get().to(my_access_log));
 }
 
 async fn my_records(
@@ -16,4 +17,20 @@ async fn my_records(
 ) -> Result<HttpResponse, ApiError> {
     let items = blocking(move || read_records::my_records(&platform, &actor)).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "next_cursor": null })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cursor {
+    cursor: Option<String>,
+}
+
+async fn my_access_log(
+    platform: web::Data<Platform>,
+    Authenticated(actor): Authenticated,
+    query: web::Query<Cursor>,
+) -> Result<HttpResponse, ApiError> {
+    let cursor = query.into_inner().cursor;
+    let page = blocking(move || access_log::my_access_log(&platform, &actor, cursor.as_deref())).await?;
+    Ok(HttpResponse::Ok().json(page))
 }

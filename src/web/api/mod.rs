@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod me;
 mod objections;
+mod queries;
 mod records;
 
 use actix_web::web;
@@ -18,6 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(records::configure)
             .configure(me::configure)
             .configure(audit::configure)
+            .configure(queries::configure)
             .configure(objections::configure),
     );
 }

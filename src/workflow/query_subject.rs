@@ -1,0 +1,210 @@
+//! The purpose-bound query (DESIGN §5), the platform's hot path:
+//! 1. the purpose is on the closed list and allowed for the requester's organization kind, and
+//!    a purpose that needs the subject's authorization has a live, matching one — otherwise 403
+//!    with a reason code;
+//! 2. the subject is found through the blind index; only its disclosable records of the
+//!    allowed categories and levels are loaded;
+//! 3. only the fields the purpose allows are loaded and decrypted — no other cell is touched;
+//! 4. the access-log entry (allowed or denied) is durable before anything is returned; if it
+//!    cannot be written the answer is 503 and nothing is disclosed.
+//!
+//! A subject the platform does not know answers the same shape with no records.
+
+use super::access_log::{self, Access};
+use super::{Actor, Platform, WorkflowError, authorizations, subjects};
+use crate::domain::identifier::{ResidentIdNumber, SubjectIdentifier, UnifiedSocialCreditCode};
+use crate::domain::{OrganizationKind, Role, SubjectKind};
+use crate::policy::purposes::Purpose;
+use crate::storage::{AnyConnection, authorizations as grants, organizations, records};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub struct QueryRequest {
+    pub subject_identifier: String,
+    pub purpose: String,
+    pub authorization_id: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QueryAnswer {
+    pub query_id: String,
+    pub subject: SubjectView,
+    pub records: Vec<DisclosedRecord>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubjectView {
+    /// The pseudonymous subject id, or null when the platform does not know the identifier.
+    pub id: Option<String>,
+    pub kind: SubjectKind,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DisclosedRecord {
+    pub id: String,
+    pub record_type: String,
+    pub category: String,
+    pub version: i32,
+    pub status: String,
+    pub disputed: bool,
+    pub fields: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
+}
+
+/// A resident identity number or a unified social credit code; the query names no kind.
+fn parse_any(raw: &str) -> Result<SubjectIdentifier, WorkflowError> {
+    ResidentIdNumber::parse(raw)
+        .map(SubjectIdentifier::Resident)
+        .or_else(|_| UnifiedSocialCreditCode::parse(raw).map(SubjectIdentifier::CreditCode))
+        .map_err(|e| WorkflowError::from_domain(e, "subject_identifier"))
+}
+
+struct Denial {
+    /// What the requester is told.
+    code: &'static str,
+    /// What the access log records (more precise for authorization failures).
+    logged: &'static str,
+    message: &'static str,
+}
+
+impl Denial {
+    fn new(code: &'static str, message: &'static str) -> Denial {
+        Denial { code, logged: code, message }
+    }
+}
+
+pub fn query(platform: &Platform, actor: &Actor, request: QueryRequest) -> Result<QueryAnswer, WorkflowError> {
+    actor.require(&[Role::Requester])?;
+    let organization_id = actor.organization()?.to_owned();
+    let query_id = crate::storage::new_row_id();
+    let mut access = Access::query(platform, actor, &query_id, &request.purpose, request.authorization_id.as_deref());
+    let identifier = match parse_any(&request.subject_identifier) {
+        Ok(identifier) => identifier,
+        Err(error) => {
+            access_log::record(platform, access.denied("invalid_identifier"))?;
+            return Err(error);
+        }
+    };
+    let mut conn = platform.db.get()?;
+    let subject = subjects::find_id(&mut conn, platform, &identifier)?;
+    access.subject_id = subject.as_ref().map(|(id, _)| id.clone());
+    let purpose = match decide(&mut conn, platform, &organization_id, &request, subject.as_ref().map(|s| s.0.as_str()))
+    {
+        Ok(purpose) => purpose,
+        Err(denial) => {
+            drop(conn);
+            access_log::record(platform, access.denied(denial.logged))?;
+            return Err(WorkflowError::forbidden(denial.code, denial.message));
+        }
+    };
+    access.hide_from_subject_for_days(purpose.subject_view_delay_days);
+    let kind = subject.as_ref().and_then(|(_, k)| k.parse().ok()).unwrap_or(identifier.kind_hint());
+    let records = match &subject {
+        Some((subject_id, _)) => disclose(&mut conn, platform, purpose, subject_id)?,
+        None => Vec::new(),
+    };
+    drop(conn);
+    access.record_ids = records.iter().map(|r| r.id.clone()).collect();
+    access.fields = disclosed_fields(&records);
+    // Durable before the answer leaves: an error here is a 503 and the records are dropped.
+    access_log::record(platform, access.allowed())?;
+    Ok(QueryAnswer { query_id, subject: SubjectView { id: subject.map(|s| s.0), kind }, records })
+}
+
+fn decide<'p>(
+    conn: &mut AnyConnection,
+    platform: &'p Platform,
+    organization_id: &str,
+    request: &QueryRequest,
+    subject_id: Option<&str>,
+) -> Result<&'p Purpose, Denial> {
+    let internal = || Denial::new("internal_error", "the query could not be decided");
+    let organization = match organizations::find(conn, organization_id) {
+        Ok(Some(org)) => org,
+        _ => return Err(internal()),
+    };
+    let kind: OrganizationKind = organization.kind.parse().map_err(|_| internal())?;
+    let purpose = platform.policies.purposes.decide(&request.purpose, kind).map_err(|refusal| match refusal.code {
+        "unknown_purpose" => Denial::new("unknown_purpose", "this purpose is not on the closed list"),
+        _ => Denial::new("purpose_not_allowed", "organizations of this kind may not query for this purpose"),
+    })?;
+    if !purpose.requires_authorization {
+        return Ok(purpose);
+    }
+    let Some(authorization_id) = request.authorization_id.as_deref() else {
+        return Err(Denial::new("authorization_required", "this purpose needs the subject's authorization"));
+    };
+    // Expired, revoked, another grantee's, another purpose's or another subject's: one code,
+    // so the answer does not tell a requester which of its guesses was close.
+    let invalid = || Denial::new("authorization_invalid", "the authorization does not cover this query");
+    let grant = grants::find(conn, authorization_id)
+        .ok()
+        .flatten()
+        .ok_or(Denial { logged: "authorization_unknown", ..invalid() })?;
+    let today = platform.clock.today().to_string();
+    let subject_id = subject_id.ok_or(Denial { logged: "authorization_unknown_subject", ..invalid() })?;
+    match authorizations::invalid_reason(&grant, subject_id, organization_id, &purpose.code, &today) {
+        None => Ok(purpose),
+        Some(reason) => Err(Denial { logged: reason, ..invalid() }),
+    }
+}
+
+/// Loads the disclosable records and decrypts exactly the fields the purpose allows.
+fn disclose(
+    conn: &mut AnyConnection,
+    platform: &Platform,
+    purpose: &Purpose,
+    subject_id: &str,
+) -> Result<Vec<DisclosedRecord>, WorkflowError> {
+    let categories: Vec<&str> = purpose.categories.iter().map(|c| c.as_str()).collect();
+    let levels: Vec<&str> = purpose.disclosure_levels.iter().map(|l| l.as_str()).collect();
+    let today = platform.clock.today().to_string();
+    let rows: Vec<_> = records::disclosable(conn, subject_id, &categories, &levels, &today)?
+        .into_iter()
+        .filter(|r| purpose.allows_record_type(&r.record_type))
+        .collect();
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut names: Vec<String> =
+        rows.iter().flat_map(|r| purpose.visible_fields(&r.record_type).map(str::to_owned)).collect();
+    names.sort();
+    names.dedup();
+    let version_ids: Vec<String> = rows.iter().map(|r| r.current_version_id.clone()).collect();
+    let cells = records::fields_of(conn, &version_ids, Some(&names))?;
+    let cipher = subjects::cipher_by_subject(conn, platform, subject_id)?;
+    let mut out: Vec<DisclosedRecord> = rows
+        .iter()
+        .map(|r| DisclosedRecord {
+            id: r.id.clone(),
+            record_type: r.record_type.clone(),
+            category: r.category.clone(),
+            version: r.current_version,
+            status: r.status.clone(),
+            disputed: r.disputed,
+            fields: BTreeMap::new(),
+            statement: None,
+        })
+        .collect();
+    let position: BTreeMap<&str, usize> =
+        rows.iter().enumerate().map(|(i, r)| (r.current_version_id.as_str(), i)).collect();
+    for cell in cells {
+        let Some(&i) = position.get(cell.version_id.as_str()) else { continue };
+        // Names were loaded as a union over record types: re-check per type before decrypting.
+        if !purpose.allows_field(&rows[i].record_type, &cell.name) {
+            continue;
+        }
+        let value = cipher.open_string("record_fields", &cell.name, &cell.version_id, &cell.cell)?;
+        out[i].fields.insert(cell.name, value.expose_str().to_owned());
+    }
+    Ok(out)
+}
+
+fn disclosed_fields(records: &[DisclosedRecord]) -> Vec<String> {
+    let mut names: Vec<String> =
+        records.iter().flat_map(|r| r.fields.keys().map(|k| format!("{}.{k}", r.record_type))).collect();
+    names.sort();
+    names.dedup();
+    names
+}
