@@ -198,6 +198,13 @@ fn disclose(
         let value = cipher.open_string("record_fields", &cell.name, &cell.version_id, &cell.cell)?;
         out[i].fields.insert(cell.name, value.expose_str().to_owned());
     }
+    // The subject's statement goes with the record in every disclosure.
+    let record_ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    for (record_id, cell) in records::statements_for(conn, &record_ids)? {
+        if let Some(record) = out.iter_mut().find(|r| r.id == record_id) {
+            record.statement = Some(super::record_statement::open(&cipher, &record_id, &cell)?);
+        }
+    }
     Ok(out)
 }
 

@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 
 mod audit;
 mod deadlines;
+mod disclosure;
 mod effects;
 mod privacy;
 mod sweeper;

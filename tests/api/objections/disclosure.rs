@@ -1,0 +1,57 @@
+//! What requesters see of an objection through the real query path: the record is "disputed"
+//! from the filing on and carries the subject's statement; once the provider misses its
+//! deadline the record is withheld from queries until decided; after a late correction the
+//! new version is disclosed and the organization that queried it earlier is told.
+
+use super::case;
+use credit_platform::storage::records;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn query(case: &super::Case, token: &str) -> Vec<Value> {
+    let body = json!({ "subject_identifier": case.identifier, "purpose": "administrative_licensing" });
+    let (status, answer) = case.app.post("/api/v1/queries", Some(token), &body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    answer["records"].as_array().expect("records").clone()
+}
+
+#[tokio::test]
+async fn queries_show_the_dispute_and_statement_withhold_an_overdue_record_and_recipients_hear_of_the_correction() {
+    let case = case().await;
+    let record = case.record().await;
+    let (_, requester) = case.app.staff("requester", "administrative_organ", "南京市某区行政审批局").await;
+    let path = format!("/api/v1/records/{record}/statement");
+    let statement = json!({ "statement": "罚款已于2026年3月10日缴清。" });
+    assert_eq!(case.app.post(&path, Some(&case.subject), &statement).await.0, StatusCode::OK);
+
+    let answer = query(&case, &requester).await;
+    assert_eq!(answer.len(), 1);
+    assert_eq!(
+        (answer[0]["disputed"].clone(), answer[0]["statement"].clone()),
+        (json!(false), statement["statement"].clone())
+    );
+
+    let id = case.file_ok(&record).await["id"].as_str().unwrap().to_owned();
+    let answer = query(&case, &requester).await;
+    assert_eq!(answer[0]["disputed"], true, "disputed in every answer from the filing on");
+
+    // Past the deadline: withheld from queries, on the hot path itself.
+    case.at_local("2026-10-11 09:00");
+    case.sweep();
+    assert!(query(&case, &requester).await.is_empty(), "an overdue objection suppresses the record");
+    let mut conn = case.app.platform.db.get().unwrap();
+    let subject_id = case.record_row(&record).subject_id;
+    let levels = ["public", "shared", "authorized_query"];
+    let visible = records::disclosable(&mut conn, &subject_id, &["adverse"], &levels, "2026-10-11").unwrap();
+    assert!(visible.is_empty());
+    drop(conn);
+
+    // The late correction closes the case: the new version is disclosed, undisputed, and the
+    // organization that received the record before is told.
+    let corrected = json!({ "outcome": "corrected", "reason": "金额录入错误", "fields": { "fine_amount": "500.00" } });
+    assert_eq!(case.act(&case.provider, &id, "decision", corrected).await.0, StatusCode::OK);
+    let answer = query(&case, &requester).await;
+    assert_eq!(answer.len(), 1);
+    assert_eq!((answer[0]["version"].clone(), answer[0]["disputed"].clone()), (json!(2), json!(false)));
+    assert_eq!(case.count_outbox("record_corrected_for_recipient"), 1);
+}
