@@ -273,23 +273,19 @@ pub fn annotations_for(
         .load(conn)?)
 }
 
-/// The records of a subject that may be disclosed today: active, not suppressed, within their
-/// period, of the given categories and disclosure levels. The query hot path.
-pub fn disclosable(
+/// The query hot path in one statement: a subject's active, unsuppressed records, each with the
+/// cells of its current version (one row per cell; a record without cells comes once with
+/// `None`). The caller filters by purpose and opens only the allowed cells.
+pub fn active_with_cells(
     conn: &mut AnyConnection,
     subject_id: &str,
-    categories: &[&str],
-    levels: &[&str],
-    today: &str,
-) -> Result<Vec<RecordRow>, StorageError> {
+) -> Result<Vec<(RecordRow, Option<FieldRow>)>, StorageError> {
     Ok(records::table
+        .left_join(record_fields::table.on(record_fields::version_id.eq(records::current_version_id)))
         .filter(records::subject_id.eq(subject_id))
         .filter(records::status.eq("active"))
         .filter(records::suppressed.eq(false))
-        .filter(records::category.eq_any(categories))
-        .filter(records::disclosure_level.eq_any(levels))
-        .filter(records::disclose_until.is_null().or(records::disclose_until.ge(today)))
-        .order(records::id)
-        .select(RecordRow::as_select())
+        .order((records::id, record_fields::name))
+        .select((RecordRow::as_select(), Option::<FieldRow>::as_select()))
         .load(conn)?)
 }

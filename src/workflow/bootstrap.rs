@@ -36,8 +36,15 @@ pub fn prepare(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Plat
     let audit = start_audit_log(&settings, &db, &derived, clock.clone())?;
     let platform_cipher = platform_cipher(&db, &keyring, now)?;
     let keys = PlatformKeys::new(keyring, source, derived, platform_cipher);
-    let platform =
-        Platform { settings: Arc::new(settings), db, keys: Arc::new(keys), clock, policies: Arc::new(policies), audit };
+    let platform = Platform {
+        settings: Arc::new(settings),
+        db,
+        keys: Arc::new(keys),
+        clock,
+        policies: Arc::new(policies),
+        audit,
+        organization_kinds: Default::default(),
+    };
     ensure_first_admin(&platform)?;
     Ok(platform)
 }

@@ -1,12 +1,16 @@
 //! The `Platform`: everything a use case needs, cheap to clone (all shared behind `Arc`s).
 
+use super::WorkflowError;
 use super::clock::Clock;
 use super::keys::PlatformKeys;
 use crate::audit::AuditLog;
 use crate::config::Settings;
+use crate::domain::OrganizationKind;
 use crate::policy::PolicySet;
 use crate::storage::Database;
-use std::sync::Arc;
+use crate::storage::{AnyConnection, organizations};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 #[derive(Clone)]
 pub struct Platform {
@@ -18,4 +22,23 @@ pub struct Platform {
     pub policies: Arc<PolicySet>,
     /// The access log: every read of personal data is recorded here before it is answered.
     pub audit: AuditLog,
+    pub organization_kinds: Arc<OrganizationKinds>,
+}
+
+/// Organization kinds never change once created, so each instance may remember them; this is
+/// a cache of the database, never state another instance needs.
+#[derive(Default)]
+pub struct OrganizationKinds(RwLock<HashMap<String, OrganizationKind>>);
+
+impl Platform {
+    /// The kind of an organization (the query path's purpose decision needs it every time).
+    pub fn organization_kind(&self, conn: &mut AnyConnection, id: &str) -> Result<OrganizationKind, WorkflowError> {
+        if let Some(kind) = self.organization_kinds.0.read().unwrap_or_else(|p| p.into_inner()).get(id) {
+            return Ok(*kind);
+        }
+        let row = organizations::find(conn, id)?.ok_or(WorkflowError::NotFound { what: "organization" })?;
+        let kind: OrganizationKind = row.kind.parse()?;
+        self.organization_kinds.0.write().unwrap_or_else(|p| p.into_inner()).insert(row.id, kind);
+        Ok(kind)
+    }
 }

@@ -12,10 +12,12 @@
 
 use super::access_log::{self, Access};
 use super::{Actor, Platform, WorkflowError, authorizations, subjects};
+use crate::crypto::CellCipher;
 use crate::domain::identifier::{ResidentIdNumber, SubjectIdentifier, UnifiedSocialCreditCode};
-use crate::domain::{OrganizationKind, Role, SubjectKind};
+use crate::domain::{Role, SubjectKind};
 use crate::policy::purposes::Purpose;
-use crate::storage::{AnyConnection, authorizations as grants, organizations, records};
+use crate::storage::records::RecordRow;
+use crate::storage::{AnyConnection, authorizations as grants, records, subjects as subject_rows};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -87,8 +89,9 @@ pub fn query(platform: &Platform, actor: &Actor, request: QueryRequest) -> Resul
         }
     };
     let mut conn = platform.db.get()?;
-    let subject = subjects::find_id(&mut conn, platform, &identifier)?;
-    access.subject_id = subject.as_ref().map(|(id, _)| id.clone());
+    let index = subjects::identifier_index(platform, &identifier);
+    let subject = subject_rows::with_key_by_index(&mut conn, &index)?;
+    access.subject_id = subject.as_ref().map(|(id, _, _)| id.clone());
     let purpose = match decide(&mut conn, platform, &organization_id, &request, subject.as_ref().map(|s| s.0.as_str()))
     {
         Ok(purpose) => purpose,
@@ -99,10 +102,14 @@ pub fn query(platform: &Platform, actor: &Actor, request: QueryRequest) -> Resul
         }
     };
     access.hide_from_subject_for_days(purpose.subject_view_delay_days);
-    let kind = subject.as_ref().and_then(|(_, k)| k.parse().ok()).unwrap_or(identifier.kind_hint());
+    let kind = subject.as_ref().and_then(|(_, k, _)| k.parse().ok()).unwrap_or(identifier.kind_hint());
     let records = match &subject {
-        Some((subject_id, _)) => disclose(&mut conn, platform, purpose, subject_id)?,
-        None => Vec::new(),
+        Some((subject_id, _, key)) if key.wrapped.is_some() => {
+            let cipher = platform.keys.cipher_for(key)?;
+            disclose(&mut conn, platform, purpose, &cipher, subject_id)?
+        }
+        // A shredded subject has nothing left to disclose.
+        _ => Vec::new(),
     };
     drop(conn);
     access.record_ids = records.iter().map(|r| r.id.clone()).collect();
@@ -119,12 +126,9 @@ fn decide<'p>(
     request: &QueryRequest,
     subject_id: Option<&str>,
 ) -> Result<&'p Purpose, Denial> {
-    let internal = || Denial::new("internal_error", "the query could not be decided");
-    let organization = match organizations::find(conn, organization_id) {
-        Ok(Some(org)) => org,
-        _ => return Err(internal()),
-    };
-    let kind: OrganizationKind = organization.kind.parse().map_err(|_| internal())?;
+    let kind = platform
+        .organization_kind(conn, organization_id)
+        .map_err(|_| Denial::new("internal_error", "the query could not be decided"))?;
     let purpose = platform.policies.purposes.decide(&request.purpose, kind).map_err(|refusal| match refusal.code {
         "unknown_purpose" => Denial::new("unknown_purpose", "this purpose is not on the closed list"),
         _ => Denial::new("purpose_not_allowed", "organizations of this kind may not query for this purpose"),
@@ -150,59 +154,52 @@ fn decide<'p>(
     }
 }
 
-/// Loads the disclosable records and decrypts exactly the fields the purpose allows.
+/// Loads the disclosable records with their current cells in one statement and decrypts
+/// exactly the fields the purpose allows: the other cells are read with them but never opened.
 fn disclose(
     conn: &mut AnyConnection,
     platform: &Platform,
     purpose: &Purpose,
+    cipher: &CellCipher,
     subject_id: &str,
 ) -> Result<Vec<DisclosedRecord>, WorkflowError> {
-    let categories: Vec<&str> = purpose.categories.iter().map(|c| c.as_str()).collect();
-    let levels: Vec<&str> = purpose.disclosure_levels.iter().map(|l| l.as_str()).collect();
     let today = platform.clock.today().to_string();
-    let rows: Vec<_> = records::disclosable(conn, subject_id, &categories, &levels, &today)?
-        .into_iter()
-        .filter(|r| purpose.allows_record_type(&r.record_type))
-        .collect();
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut names: Vec<String> =
-        rows.iter().flat_map(|r| purpose.visible_fields(&r.record_type).map(str::to_owned)).collect();
-    names.sort();
-    names.dedup();
-    let version_ids: Vec<String> = rows.iter().map(|r| r.current_version_id.clone()).collect();
-    let cells = records::fields_of(conn, &version_ids, Some(&names))?;
-    let cipher = subjects::cipher_by_subject(conn, platform, subject_id)?;
-    let mut out: Vec<DisclosedRecord> = rows
-        .iter()
-        .map(|r| DisclosedRecord {
-            id: r.id.clone(),
-            record_type: r.record_type.clone(),
-            category: r.category.clone(),
-            version: r.current_version,
-            status: r.status.clone(),
-            disputed: r.disputed,
-            fields: BTreeMap::new(),
-            statement: None,
-        })
-        .collect();
-    let position: BTreeMap<&str, usize> =
-        rows.iter().enumerate().map(|(i, r)| (r.current_version_id.as_str(), i)).collect();
-    for cell in cells {
-        let Some(&i) = position.get(cell.version_id.as_str()) else { continue };
-        // Names were loaded as a union over record types: re-check per type before decrypting.
-        if !purpose.allows_field(&rows[i].record_type, &cell.name) {
+    let visible = |r: &RecordRow| {
+        r.disclose_until.as_deref().is_none_or(|until| until >= today.as_str())
+            && r.category.parse().is_ok_and(|c| purpose.allows_category(c))
+            && r.disclosure_level.parse().is_ok_and(|l| purpose.allows_disclosure(l))
+            && purpose.allows_record_type(&r.record_type)
+    };
+    let mut out: Vec<DisclosedRecord> = Vec::new();
+    for (row, cell) in records::active_with_cells(conn, subject_id)? {
+        if !visible(&row) {
             continue;
         }
+        if out.last().is_none_or(|last| last.id != row.id) {
+            out.push(DisclosedRecord {
+                id: row.id.clone(),
+                record_type: row.record_type.clone(),
+                category: row.category.clone(),
+                version: row.current_version,
+                status: row.status.clone(),
+                disputed: row.disputed,
+                fields: BTreeMap::new(),
+                statement: None,
+            });
+        }
+        let Some(cell) = cell.filter(|c| purpose.allows_field(&row.record_type, &c.name)) else { continue };
         let value = cipher.open_string("record_fields", &cell.name, &cell.version_id, &cell.cell)?;
-        out[i].fields.insert(cell.name, value.expose_str().to_owned());
+        if let Some(record) = out.last_mut() {
+            record.fields.insert(cell.name, value.expose_str().to_owned());
+        }
     }
     // The subject's statement goes with the record in every disclosure.
-    let record_ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    for (record_id, cell) in records::statements_for(conn, &record_ids)? {
-        if let Some(record) = out.iter_mut().find(|r| r.id == record_id) {
-            record.statement = Some(super::record_statement::open(&cipher, &record_id, &cell)?);
+    if !out.is_empty() {
+        let record_ids: Vec<String> = out.iter().map(|r| r.id.clone()).collect();
+        for (record_id, cell) in records::statements_for(conn, &record_ids)? {
+            if let Some(record) = out.iter_mut().find(|r| r.id == record_id) {
+                record.statement = Some(super::record_statement::open(cipher, &record_id, &cell)?);
+            }
         }
     }
     Ok(out)

@@ -41,9 +41,8 @@ async fn queries_show_the_dispute_and_statement_withhold_an_overdue_record_and_r
     assert!(query(&case, &requester).await.is_empty(), "an overdue objection suppresses the record");
     let mut conn = case.app.platform.db.get().unwrap();
     let subject_id = case.record_row(&record).subject_id;
-    let levels = ["public", "shared", "authorized_query"];
-    let visible = records::disclosable(&mut conn, &subject_id, &["adverse"], &levels, "2026-10-11").unwrap();
-    assert!(visible.is_empty());
+    let visible = records::active_with_cells(&mut conn, &subject_id).unwrap();
+    assert!(visible.is_empty(), "the hot path's own statement no longer returns the suppressed record");
     drop(conn);
 
     // The late correction closes the case: the new version is disclosed, undisputed, and the
