@@ -73,13 +73,20 @@ pub fn set_head(conn: &mut AnyConnection, sequence: i64, mac: &[u8]) -> Result<(
 }
 
 pub fn insert_entries(conn: &mut AnyConnection, rows: &[AuditEntryRow]) -> Result<(), StorageError> {
-    // Multi-row INSERTs are dialect-specific in diesel, so they run on the concrete connection.
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        let query = diesel::insert_into(audit_entries::table).values(chunk);
-        match conn {
-            AnyConnection::Sqlite(c) => query.execute(c)?,
-            AnyConnection::Postgresql(c) => query.execute(c)?,
-        };
+    match conn {
+        // In-process SQLite has no round trips to save: one cached single-row statement per
+        // entry beats parsing a new multi-row statement for every batch size.
+        AnyConnection::Sqlite(c) => {
+            for row in rows {
+                diesel::insert_into(audit_entries::table).values(row).execute(c)?;
+            }
+        }
+        // PostgreSQL: one multi-row INSERT per chunk, one round trip.
+        AnyConnection::Postgresql(c) => {
+            for chunk in rows.chunks(INSERT_CHUNK) {
+                diesel::insert_into(audit_entries::table).values(chunk).execute(c)?;
+            }
+        }
     }
     Ok(())
 }

@@ -126,6 +126,9 @@ impl Database {
         let pool = Pool::builder()
             .max_size(pool_size.max(1))
             .min_idle(Some(1))
+            // No `SELECT 1` before every checkout: a broken connection surfaces on use and is
+            // dropped by `has_broken`, and the hot path saves a statement per request.
+            .test_on_check_out(false)
             .connection_timeout(timeout)
             .build(manager)
             .map_err(|e| StorageError::Connect(e.to_string()))?;
