@@ -7,12 +7,19 @@
 //! are `match` arms inside this layer. Transactions are owned by the workflow layer
 //! (`Database::transaction`). Must not call crypto, policy or web.
 
-/// A multi-row INSERT. diesel's `MultiBackend` cannot build batch inserts, so the statement is
-/// built for the concrete backend: the same SQL, one arm per dialect.
+/// Inserts many rows. On PostgreSQL one multi-row INSERT (one round trip); on SQLite, which is
+/// in-process, one cached single-row statement per row, which beats parsing a new multi-row
+/// statement for every chunk size. diesel's `MultiBackend` builds neither, hence the arms.
 macro_rules! insert_batch {
     ($conn:expr, $table:expr, $rows:expr) => {
         match $conn {
-            $crate::storage::AnyConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::storage::AnyConnection::Sqlite(c) => {
+                let mut inserted = 0;
+                for row in $rows {
+                    inserted += diesel::insert_into($table).values(row).execute(c)?;
+                }
+                Ok::<usize, diesel::result::Error>(inserted)
+            }
             $crate::storage::AnyConnection::Postgresql(c) => diesel::insert_into($table).values($rows).execute(c),
         }
     };
