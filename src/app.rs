@@ -70,6 +70,12 @@ impl Application {
                 platform.clone(),
                 crate::jobs::deadlines::run_once,
             ),
+            crate::jobs::spawn_every(
+                "checkpoint_mail",
+                std::time::Duration::from_secs(60),
+                platform.clone(),
+                crate::jobs::checkpoint_mail::run_once,
+            ),
         ];
         tracing::info!(port, backend = platform.db.backend().as_str(), "listening");
         let sender = Self::start_sender(&platform)?;

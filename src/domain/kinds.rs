@@ -2,16 +2,16 @@
 //! categories and disclosure levels. Each has one wire/database spelling (snake_case) and
 //! parses from it; anything else is `DomainError::UnknownCode`.
 
-use super::DomainError;
-use serde::{Deserialize, Serialize};
-
 /// Declares a closed enum with its one snake_case spelling, `as_str`, `FromStr` and serde.
+/// Shared by the domain's vocabularies (`use super::kinds::closed_vocabulary;`).
 macro_rules! closed_vocabulary {
-    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $what:literal {
+        $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)?
+    }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -21,11 +21,11 @@ macro_rules! closed_vocabulary {
         }
 
         impl std::str::FromStr for $name {
-            type Err = DomainError;
-            fn from_str(s: &str) -> Result<Self, DomainError> {
+            type Err = $crate::domain::DomainError;
+            fn from_str(s: &str) -> Result<Self, $crate::domain::DomainError> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(DomainError::UnknownCode { what: $what }),
+                    _ => Err($crate::domain::DomainError::UnknownCode { what: $what }),
                 }
             }
         }
@@ -37,6 +37,8 @@ macro_rules! closed_vocabulary {
         }
     };
 }
+
+pub(crate) use closed_vocabulary;
 
 closed_vocabulary!(
     /// Who a credit record is about (DESIGN §8).

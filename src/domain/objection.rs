@@ -21,41 +21,7 @@
 use super::{DomainError, Role};
 use serde::{Deserialize, Serialize};
 
-/// A closed enum with one snake_case spelling, `ALL`, `as_str`, `FromStr`, Display and serde
-/// (the same shape as the vocabularies of `kinds.rs`, whose macro is private to that file).
-macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident, $what:literal {
-        $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)?
-    }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = DomainError;
-            fn from_str(s: &str) -> Result<Self, DomainError> {
-                match s {
-                    $($text => Ok($name::$variant),)+
-                    _ => Err(DomainError::UnknownCode { what: $what }),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
+use super::kinds::closed_vocabulary as vocabulary;
 
 vocabulary!(
     /// How a provider decided. `Upheld` means the *entry* stands ("no error"), i.e. the objection

@@ -3,6 +3,7 @@
 //! move the injected clock instead of sleeping. `spawn_every` runs a pass on an interval until
 //! shutdown; a failing pass is logged and retried on the next tick.
 
+pub mod checkpoint_mail;
 pub mod deadlines;
 pub mod retention;
 

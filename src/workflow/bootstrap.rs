@@ -25,8 +25,7 @@ const ROOT_SECRET: &str = "root_secret";
 pub const PLATFORM_KEY_OWNER: &str = "platform";
 
 pub fn prepare(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Platform> {
-    std::fs::create_dir_all(&settings.data_dir)
-        .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
+    create_private_dir(&settings.data_dir)?;
     let policies = load_policies(&settings, clock.as_ref())?;
     let (ring, source) = load_master_key(&settings)?;
     let db = open_database(&settings)?;
@@ -66,6 +65,23 @@ fn start_audit_log(
     let now = Arc::new(move || clock.now_naive());
     AuditLog::start(db.clone(), derived.audit_mac.clone(), derived.checkpoint.clone(), options, now)
         .context("cannot start the access log")
+}
+
+/// The data folder, readable by the platform's user only (it may hold the development key).
+fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    if !dir.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
+    }
+    let mode = std::fs::metadata(dir)?.permissions().mode();
+    if mode & 0o077 != 0 {
+        tracing::warn!(path = %dir.display(), mode = format!("{:o}", mode & 0o777), "the data folder is readable by other users");
+    }
+    Ok(())
 }
 
 /// Loads and validates policies/; a bad file stops start-up naming the file, key and reason.

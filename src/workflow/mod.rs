@@ -22,6 +22,7 @@ pub mod login;
 pub mod mail;
 pub mod manage_accounts;
 pub mod my_access_log;
+pub mod notices;
 pub mod objections;
 pub mod platform;
 pub mod query_subject;

@@ -249,3 +249,34 @@ async fn mail_sealed_under_a_shredded_subjects_key_is_given_up_not_retried() {
     assert_eq!(rows::count_dead(&mut platform.db.get().unwrap(), 72).unwrap(), 1);
     assert!(mailbox.delivered().is_empty());
 }
+
+/// Every signed checkpoint of the access log reaches every officer once (an off-host copy of
+/// the chain's head), however often the job runs.
+#[tokio::test]
+async fn checkpoints_are_mailed_to_officers_once() {
+    let app = crate::helpers::spawn_app().await;
+    for n in 0..2 {
+        app.account_with_token(serde_json::json!({
+            "email": format!("officer{n}@example.org"), "password": "a-long-password-1", "role": "officer",
+        }))
+        .await;
+    }
+    let platform = app.platform.clone();
+    let (checkpoint, first, second) = tokio::task::spawn_blocking(move || {
+        let checkpoint = platform.audit.checkpoint_now().expect("signed").expect("a new checkpoint");
+        let first = credit_platform::jobs::checkpoint_mail::run_once(&platform).expect("pass");
+        let second = credit_platform::jobs::checkpoint_mail::run_once(&platform).expect("pass");
+        (checkpoint, first, second)
+    })
+    .await
+    .expect("joined");
+    assert!(first >= 2, "each officer hears of the checkpoint: {first}");
+    assert_eq!(second, 0, "a second pass queues nothing again");
+    let mailbox = credit_platform::notify::mailer::MemoryMailbox::default();
+    let mailer = Mailer::Memory(mailbox.clone());
+    while !run_once(&app.platform, &mailer).await.expect("pass").idle {}
+    let size = checkpoint.size.to_string();
+    let mails: Vec<_> =
+        mailbox.delivered().into_iter().filter(|m| String::from_utf8_lossy(&m.raw).contains(&size)).collect();
+    assert!(mails.len() >= 2, "{} checkpoint mails", mails.len());
+}

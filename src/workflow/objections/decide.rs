@@ -5,12 +5,12 @@
 
 use super::deadline::pin_provider_deadline;
 use super::effects::{apply_outcome, notify_recipients};
-use super::notices::{To, send};
 use super::transition::{By, Journal, advance};
 use super::{Actor, MAX_REASON_CHARS, Platform, WorkflowError, parse_date, subject_cipher, text_field, visible};
 use crate::domain::objection::{DecisionOutcome, ObjectionEvent, Outcome};
 use crate::notify::message::{ObjectionDecided, ObjectionExtended};
 use crate::policy::WorkingDays;
+use crate::workflow::notices::{To, send};
 use serde::Serialize;
 use serde_json::{Map, Value};
 

@@ -4,7 +4,6 @@
 //! upheld -> unchanged (the flag is lifted by the transition). Past recipients of a corrected or
 //! withdrawn record are told, found in the access log.
 
-use super::notices::{To, send};
 use super::{Actor, Platform, WorkflowError};
 use crate::domain::objection::Outcome;
 use crate::domain::record::ChangeKind;
@@ -14,6 +13,7 @@ use crate::storage::{AnyConnection, contacts, records};
 use crate::workflow::change_record;
 use crate::workflow::clock::local_offset;
 use crate::workflow::intake::SourceDocument;
+use crate::workflow::notices::{To, send};
 use serde_json::{Map, Value};
 
 /// Applies `outcome` to the objection's record; returns the change past recipients must hear of.

@@ -3,7 +3,6 @@
 //! record is disputed when the answer leaves, and the provider's clock has started.
 
 use super::deadline::{days_left, pin_provider_deadline};
-use super::notices::{To, send};
 use super::transition::{By, Journal, OPEN, advance, event_only};
 use super::{Actor, Platform, WorkflowError, subject_cipher, text_field};
 use crate::domain::Role;
@@ -12,6 +11,7 @@ use crate::domain::record::RecordStatus;
 use crate::notify::message::{NewObjectionForProvider, ObjectionAccepted};
 use crate::storage::objections::{self as rows, EvidenceRow, ObjectionRow};
 use crate::storage::records;
+use crate::workflow::notices::{To, send};
 use serde::Serialize;
 
 /// At most this many evidence files, each at most `MAX_EVIDENCE_BYTES`, together at most

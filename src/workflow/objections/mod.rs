@@ -34,7 +34,6 @@
 
 mod deadline;
 mod effects;
-mod notices;
 mod transition;
 
 pub mod decide;

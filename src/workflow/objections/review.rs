@@ -5,12 +5,12 @@
 
 use super::decide::Changed;
 use super::effects::{apply_outcome, notify_recipients};
-use super::notices::{To, send};
 use super::transition::{By, Journal, advance};
 use super::{Actor, MAX_REASON_CHARS, Platform, WorkflowError, parse_date, subject_cipher, text_field, visible};
 use crate::domain::Role;
 use crate::domain::objection::{DecisionOutcome, ObjectionEvent, Outcome};
 use crate::notify::message::{ReviewDecided, ReviewRequested};
+use crate::workflow::notices::{To, send};
 use serde_json::{Map, Value};
 
 /// The body of `POST /objections/{id}/review`: a subject may give a reason; an officer must give

@@ -8,13 +8,13 @@
 //! The loser's transaction rolls back having written nothing. E-mails carry dedupe keys made
 //! of the objection id and the due date, so even a replayed pass cannot queue one twice.
 
-use super::notices::{To, send};
 use super::transition::{By, Journal, advance, event_only};
 use super::{Platform, WorkflowError, parse_date, subject_cipher};
 use crate::domain::objection::ObjectionEvent;
 use crate::notify::message::{DeadlineBreached, DeadlineReminder};
 use crate::storage::objections::{self as rows, ObjectionRow};
 use crate::storage::records;
+use crate::workflow::notices::{To, send};
 
 /// Candidates taken per pass and kind; the job runs again soon after.
 const BATCH: i64 = 200;

@@ -1,5 +1,5 @@
-//! E-mail about objections, queued in the transition's own transaction (the outbox): a message
-//! exists iff the event committed. Mail to a subject is sealed under the subject's key (so
+//! E-mail to groups of accounts (objection events, access-log checkpoints), queued in the
+//! event's own transaction (the outbox): a message exists iff the event committed. Mail to a subject is sealed under the subject's key (so
 //! crypto-shredding the subject erases it too), mail to staff under the platform key. Each
 //! message carries a dedupe key built from ids and dates only, per recipient account, so a
 //! repeated sweep or a retried transaction queues it once.
@@ -11,9 +11,9 @@ use crate::storage::AnyConnection;
 use crate::storage::contacts::{self, Audience};
 use crate::workflow::mail;
 
-/// Who hears of an objection event.
+/// Who hears of an event.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum To<'a> {
+pub enum To<'a> {
     /// The subject's accounts.
     Subject(&'a str),
     /// The provider organization's provider accounts.
@@ -25,7 +25,7 @@ pub(super) enum To<'a> {
 
 /// Queues `message` for every enabled account of `to`; returns how many were queued (a repeat
 /// of `dedupe` queues nothing).
-pub(super) fn send(
+pub fn send(
     conn: &mut AnyConnection,
     platform: &Platform,
     subject_cipher: &CellCipher,
