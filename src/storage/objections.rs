@@ -160,6 +160,11 @@ pub fn count_for_record(conn: &mut AnyConnection, record_id: &str, statuses: &[&
         .get_result(conn)?)
 }
 
+/// How many objections are in `status` (for `/metrics`).
+pub fn count_with_status(conn: &mut AnyConnection, status: &str) -> Result<i64, StorageError> {
+    Ok(objections::table.filter(objections::status.eq(status)).count().get_result(conn)?)
+}
+
 /// A page of objections in `scope`, newest first (ids are time-ordered), before `before`.
 pub fn list(
     conn: &mut AnyConnection,

@@ -1,11 +1,15 @@
-//! `/healthz` (the process answers), `/readyz` (database reachable, policies loaded).
+//! `/healthz` (the process answers), `/readyz` (database reachable, policies loaded),
+//! `/metrics` (Prometheus text: counts only, no personal data; scrape it from the internal
+//! network, like the probes).
 
 use crate::web::auth::blocking;
 use crate::workflow::Platform;
 use actix_web::{HttpResponse, web};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(healthz)).route("/readyz", web::get().to(readyz));
+    cfg.route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(readyz))
+        .route("/metrics", web::get().to(metrics));
 }
 
 async fn healthz() -> HttpResponse {
@@ -22,4 +26,9 @@ async fn readyz(platform: web::Data<Platform>) -> HttpResponse {
         "policies": platform.policies.version,
     });
     if database { HttpResponse::Ok().json(body) } else { HttpResponse::ServiceUnavailable().json(body) }
+}
+
+async fn metrics(platform: web::Data<Platform>) -> Result<HttpResponse, crate::web::error::ApiError> {
+    let text = blocking(move || crate::workflow::metrics::render(&platform)).await?;
+    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(text))
 }

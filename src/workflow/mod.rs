@@ -21,6 +21,7 @@ pub mod keys;
 pub mod login;
 pub mod mail;
 pub mod manage_accounts;
+pub mod metrics;
 pub mod my_access_log;
 pub mod notices;
 pub mod objections;

@@ -17,6 +17,22 @@ async fn health_and_readiness_answer_200_on_a_fresh_platform() {
 }
 
 #[tokio::test]
+async fn metrics_count_access_log_commits_in_prometheus_text() {
+    let app = spawn_app().await;
+    let (_, token) = app.staff("requester", "administrative_organ", "南京市商务局").await;
+    let body = json!({ "subject_identifier": crate::helpers::resident_id(1), "purpose": "supervision" });
+    assert_eq!(app.post("/api/v1/queries", Some(&token), &body).await.0, StatusCode::OK);
+    let text = app.client.get(app.url("/metrics")).send().await.expect("sent").text().await.expect("body");
+    let entries: u64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("credit_audit_entries_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("the writer's entry counter");
+    assert!(entries >= 1, "{text}");
+    assert!(text.contains("# TYPE credit_outbox_pending gauge"), "{text}");
+}
+
+#[tokio::test]
 async fn first_start_writes_the_key_and_admin_password_files_with_mode_0600() {
     use std::os::unix::fs::PermissionsExt;
     let app = spawn_app().await;
