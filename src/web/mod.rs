@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod health;
+pub mod openapi;
 
 use actix_web::web;
 
@@ -17,5 +18,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .app_data(error::path_config())
         .app_data(error::query_config())
         .configure(health::configure)
+        .configure(openapi::configure)
         .configure(api::configure);
 }
