@@ -18,11 +18,6 @@ pub struct SubjectRow {
     pub created_at: Timestamp,
 }
 
-pub fn insert(conn: &mut AnyConnection, row: &SubjectRow) -> Result<(), StorageError> {
-    diesel::insert_into(subjects::table).values(row).execute(conn)?;
-    Ok(())
-}
-
 pub fn find(conn: &mut AnyConnection, id: &str) -> Result<Option<SubjectRow>, StorageError> {
     Ok(subjects::table.find(id).select(SubjectRow::as_select()).first(conn).optional()?)
 }
@@ -42,11 +37,6 @@ pub fn id_by_index(conn: &mut AnyConnection, index: &[u8]) -> Result<Option<(Str
         .select((subjects::id, subjects::kind))
         .first(conn)
         .optional()?)
-}
-
-pub fn update_name(conn: &mut AnyConnection, id: &str, name_cell: &[u8]) -> Result<(), StorageError> {
-    diesel::update(subjects::table.find(id)).set(subjects::name_cell.eq(Some(name_cell))).execute(conn)?;
-    Ok(())
 }
 
 /// The subjects among `indexes` that exist (one query for a whole intake chunk).

@@ -164,7 +164,7 @@ fn platform_cipher(db: &Database, keyring: &Keyring, now: crate::storage::Timest
     let row = match key_rows::find_data_key_by_owner(&mut conn, PLATFORM_KEY_OWNER)? {
         Some(row) => row,
         None => {
-            let row = new_data_key_row(keyring, PLATFORM_KEY_OWNER, now)?;
+            let (row, _) = new_data_key(keyring, PLATFORM_KEY_OWNER, now)?;
             match key_rows::insert_data_key(&mut conn, &row) {
                 Ok(()) => row,
                 Err(StorageError::Duplicate) => key_rows::find_data_key_by_owner(&mut conn, PLATFORM_KEY_OWNER)?
@@ -182,15 +182,17 @@ fn platform_cipher(db: &Database, keyring: &Keyring, now: crate::storage::Timest
     Ok(CellCipher::new(key, super::keys::key_id_of(&row.id)?, row.owner))
 }
 
-/// A new data key row for `owner`, wrapped under the current master key.
-pub fn new_data_key_row(
+/// A new data key for `owner`: the row to store (wrapped under the current master key) and
+/// the cell cipher to seal with right away, without unwrapping what was just wrapped.
+pub fn new_data_key(
     keyring: &Keyring,
     owner: &str,
     now: crate::storage::Timestamp,
-) -> Result<DataKeyRow, crate::crypto::CryptoError> {
+) -> Result<(DataKeyRow, CellCipher), crate::crypto::CryptoError> {
     let id = crate::storage::new_row_id();
-    let (_, wrapped) = keyring.wrap_new(&data_key_context(&id, owner));
-    Ok(DataKeyRow {
+    let (key, wrapped) = keyring.wrap_new(&data_key_context(&id, owner));
+    let cipher = CellCipher::new(key, super::keys::key_id_of(&id)?, owner);
+    let row = DataKeyRow {
         id,
         owner: owner.to_owned(),
         kek_version: i32::try_from(wrapped.kek_version)
@@ -198,7 +200,8 @@ pub fn new_data_key_row(
         wrapped: Some(wrapped.bytes),
         created_at: now,
         destroyed_at: None,
-    })
+    };
+    Ok((row, cipher))
 }
 
 /// On an empty database: an admin with a one-time password written to

@@ -2,7 +2,7 @@
 //! normalized identifier; a new subject gets its own data key, and its identifier and name are
 //! sealed under it, bound to the subject row.
 
-use super::bootstrap::new_data_key_row;
+use super::bootstrap::new_data_key;
 use super::{Platform, WorkflowError};
 use crate::crypto::CellCipher;
 use crate::domain::SubjectKind;
@@ -91,8 +91,7 @@ pub fn resolve_many(
             continue;
         }
         let subject_id = crate::storage::new_row_id();
-        let key_row = new_data_key_row(&keyring, &subject_id, now)?;
-        let cipher = platform.keys.cipher_for(&key_row)?;
+        let (key_row, cipher) = new_data_key(&keyring, &subject_id, now)?;
         let row = SubjectRow {
             identifier_index: index.clone(),
             identifier_cell: cipher.seal_str("subjects", "identifier", &subject_id, want.identifier.normalized())?,
