@@ -1,6 +1,7 @@
 //! Bulk intake through the batch path (`submit_lines`, the code behind `/records/batch` and
 //! `import`): records per second in 1000-line chunks, each record about a new subject (the
-//! worst case: a data key is created, wrapped and stored per record).
+//! worst case: a data key is created, wrapped and stored per record), and each about a subject
+//! the platform already knows.
 //!
 //! `cargo bench --bench intake` (add CREDIT_BENCH_DATABASE_URL=postgres://... for PostgreSQL).
 
@@ -36,6 +37,16 @@ fn intake(c: &mut Criterion) {
                 },
                 BatchSize::PerIteration,
             );
+        });
+        // Records about subjects the platform already knows (a provider's second submission
+        // about the same people): no new data key, the subject found through the blind index.
+        let known: Vec<String> = (1_000_000..1_000_000 + CHUNK).map(support::penalty_line).collect();
+        submit_lines(&bench.platform, &provider, 1, &known).expect("subjects seeded");
+        group.bench_function(format!("batch_1000_known_subjects/{}", bench.label), |b| {
+            b.iter(|| {
+                let reports = submit_lines(&bench.platform, &provider, 1, &known).expect("chunk stored");
+                assert!(reports.iter().all(|r| r.error.is_none()), "every line is valid");
+            });
         });
     }
     group.finish();
