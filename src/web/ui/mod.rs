@@ -91,9 +91,7 @@ fn page(
         Ok(body) => body,
         Err(e) => {
             tracing::error!(error = %e, "portal template failed");
-            return HttpResponse::InternalServerError()
-                .content_type("text/plain; charset=utf-8")
-                .body(ctx.t().failed);
+            return HttpResponse::InternalServerError().content_type("text/plain; charset=utf-8").body(ctx.t().failed);
         }
     };
     let mut response = HttpResponse::build(status);

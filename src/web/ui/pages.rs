@@ -127,9 +127,9 @@ async fn as_subject<T: Send + 'static>(
     .await;
     match result {
         Ok(value) => Ok((token, value)),
-        Err(ApiError(WorkflowError::Unauthenticated { .. })) => Err(Box::new(|req, ctx| {
-            see_other(req, ctx, "/ui/login", vec![session::removal(SESSION_COOKIE, req)])
-        })),
+        Err(ApiError(WorkflowError::Unauthenticated { .. })) => {
+            Err(Box::new(|req, ctx| see_other(req, ctx, "/ui/login", vec![session::removal(SESSION_COOKIE, req)])))
+        }
         Err(ApiError(WorkflowError::Forbidden { .. })) => {
             let csrf = session::csrf_token(platform, &token);
             Err(Box::new(move |req, ctx| {
