@@ -73,7 +73,7 @@ pub(super) async fn home(req: HttpRequest) -> HttpResponse {
 
 pub(super) async fn records(req: HttpRequest, platform: web::Data<Platform>) -> HttpResponse {
     let ctx = Ctx::of(&req);
-    let outcome = as_subject(&req, &platform, |platform, actor| read_records::my_records(platform, actor)).await;
+    let outcome = as_subject(&req, &platform, read_records::my_records).await;
     let (token, views) = match outcome {
         Ok(found) => found,
         Err(answer) => return answer(&req, &ctx),
