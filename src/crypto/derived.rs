@@ -11,6 +11,7 @@ use std::fmt;
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use hkdf::Hkdf;
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
@@ -25,6 +26,8 @@ const LABEL_AUDIT_MAC: &[u8] = b"credit-platform/v1/audit-mac";
 const LABEL_CHECKPOINT: &[u8] = b"credit-platform/v1/checkpoint-signing";
 const LABEL_TOKEN_HASH: &[u8] = b"credit-platform/v1/token-hash";
 const LABEL_SESSION: &[u8] = b"credit-platform/v1/session";
+/// Domain of the CSRF tokens computed under the session key.
+const CSRF_DOMAIN: &[u8] = b"credit-platform/v1/csrf\0";
 /// Wrap context of the root secret (there is exactly one per platform).
 const ROOT_CONTEXT: &[u8] = b"platform";
 
@@ -156,6 +159,21 @@ impl SessionKey {
     /// place key bytes leave this layer, because that API takes nothing else.
     pub fn expose_bytes(&self) -> &[u8; 64] {
         &self.0
+    }
+
+    /// The CSRF token of a web session: hex HMAC-SHA256(session key, domain || session token).
+    /// Stateless: it is recomputed from the session cookie, never stored.
+    pub fn csrf_token(&self, session_token: &[u8]) -> String {
+        let mut mac = Hmac::<Sha256>::new((&*self.0).into());
+        mac.update(CSRF_DOMAIN);
+        mac.update(session_token);
+        to_hex(&mac.finalize().into_bytes())
+    }
+
+    /// Whether `presented` is the CSRF token of `session_token`, compared in constant time.
+    pub fn csrf_matches(&self, session_token: &[u8], presented: &str) -> bool {
+        use subtle::ConstantTimeEq;
+        self.csrf_token(session_token).as_bytes().ct_eq(presented.as_bytes()).into()
     }
 }
 

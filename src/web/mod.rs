@@ -1,5 +1,6 @@
 //! Web: the only layer that knows actix. `error.rs` is the only error -> HTTP mapping; `auth.rs`
-//! turns bearer tokens into an `Actor`; `api/` is the JSON API; `health.rs` the probes.
+//! turns bearer tokens into an `Actor`; `api/` is the JSON API; `health.rs` the probes; `ui/` the
+//! server-rendered subject portal.
 //!
 //! Contract: handlers parse input into domain types at the edge and call one workflow use case;
 //! they hold no business rules and never touch storage or crypto directly.
@@ -9,6 +10,7 @@ pub mod auth;
 pub mod error;
 pub mod health;
 pub mod openapi;
+pub mod ui;
 
 use actix_web::web;
 
@@ -19,5 +21,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .app_data(error::query_config())
         .configure(health::configure)
         .configure(openapi::configure)
-        .configure(api::configure);
+        .configure(api::configure)
+        .configure(ui::configure);
 }

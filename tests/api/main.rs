@@ -14,6 +14,7 @@ mod foundation;
 mod keys;
 mod notify;
 mod objections;
+mod portal;
 mod privacy;
 mod queries;
 mod records;

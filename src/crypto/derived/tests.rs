@@ -76,3 +76,15 @@ fn debug_prints_no_key_material() {
     assert!(!out.contains(&to_hex(&r.derive::<32>(LABEL_CHECKPOINT)[..8])), "{out}");
     assert!(out.contains("***"));
 }
+
+#[test]
+fn csrf_tokens_are_bound_to_the_session_and_the_key() {
+    let k = root(1).session_key();
+    let t = k.csrf_token(b"session-a");
+    assert_eq!(t.len(), 64);
+    assert!(k.csrf_matches(b"session-a", &t));
+    assert!(!k.csrf_matches(b"session-b", &t));
+    assert!(!k.csrf_matches(b"session-a", ""));
+    assert!(!k.csrf_matches(b"session-a", &t[..63]));
+    assert!(!root(2).session_key().csrf_matches(b"session-a", &t));
+}

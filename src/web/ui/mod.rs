@@ -1,0 +1,145 @@
+//! The subject portal under `/ui` (DESIGN §8): server-rendered askama pages, zh-CN by default
+//! with an English switch. `login.rs` signs in and out, `pages.rs` shows the subject's records
+//! and access log, `session.rs` holds the cookie and CSRF rules, `text.rs` every word.
+//!
+//! Contract: like the API, handlers call one workflow use case inside `blocking`; every page is
+//! rendered with owned fields and escaped by askama; every answer carries `no-store` and a CSP
+//! that allows nothing external (no CSS, JS or CDN). Unauthenticated visitors are sent (303) to
+//! `/ui/login`; other roles get a 403 page saying the portal is for subjects.
+
+mod login;
+mod pages;
+mod session;
+mod text;
+
+use actix_web::cookie::Cookie;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use text::{Lang, Text};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/ui")
+            .app_data(form_config())
+            .route("", web::get().to(pages::home))
+            .route("/", web::get().to(pages::home))
+            .route("/login", web::get().to(login::form))
+            .route("/login", web::post().to(login::submit))
+            .route("/logout", web::post().to(login::log_out))
+            .route("/me", web::get().to(pages::records))
+            .route("/me/access-log", web::get().to(pages::access_log)),
+    );
+}
+
+/// A form that cannot be read is refused like one without its CSRF token (403), except when
+/// it is too large (413); nothing of the input is echoed.
+fn form_config() -> web::FormConfig {
+    web::FormConfig::default().limit(16 * 1024).error_handler(|err, _req| {
+        let status = match err {
+            actix_web::error::UrlencodedError::Overflow { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            _ => StatusCode::FORBIDDEN,
+        };
+        let response = HttpResponse::build(status).content_type("text/plain; charset=utf-8").body("form refused");
+        actix_web::error::InternalError::from_response("form refused", response).into()
+    })
+}
+
+/// What every page needs: its language, and whether `?lang=` chose it (to remember it).
+pub(super) struct Ctx {
+    lang: Lang,
+    remember: bool,
+}
+
+impl Ctx {
+    fn of(req: &HttpRequest) -> Ctx {
+        let (lang, remember) = session::language(req);
+        Ctx { lang, remember }
+    }
+
+    fn t(&self) -> &'static Text {
+        self.lang.text()
+    }
+
+    fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+}
+
+/// A short page with a heading and one message (403s, failures).
+#[derive(Template)]
+#[template(path = "ui/notice.html")]
+struct Notice {
+    lang: &'static str,
+    t: &'static Text,
+    title: &'static str,
+    message: &'static str,
+    /// Non-empty when a session exists: the page then offers the sign-out form.
+    csrf: String,
+}
+
+/// The answer for a rendered page: security headers, the language cookie when it was chosen,
+/// and `cookies`.
+fn page(
+    req: &HttpRequest,
+    ctx: &Ctx,
+    status: StatusCode,
+    rendered: Result<String, askama::Error>,
+    cookies: Vec<Cookie<'static>>,
+) -> HttpResponse {
+    let body = match rendered {
+        Ok(body) => body,
+        Err(e) => {
+            tracing::error!(error = %e, "portal template failed");
+            return HttpResponse::InternalServerError().content_type("text/plain; charset=utf-8").body(ctx.t().failed);
+        }
+    };
+    let mut response = HttpResponse::build(status);
+    secure_headers(&mut response);
+    if ctx.remember {
+        response.cookie(session::lang_cookie(ctx.lang, req));
+    }
+    for cookie in cookies {
+        response.cookie(cookie);
+    }
+    response.content_type("text/html; charset=utf-8").body(body)
+}
+
+fn secure_headers(response: &mut actix_web::HttpResponseBuilder) {
+    response
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::REFERRER_POLICY, "no-referrer"))
+        .insert_header((header::X_FRAME_OPTIONS, "DENY"));
+}
+
+/// A 303 to `to`, setting `cookies` (and the language cookie when it was chosen).
+fn see_other(req: &HttpRequest, ctx: &Ctx, to: &str, cookies: Vec<Cookie<'static>>) -> HttpResponse {
+    let mut response = HttpResponse::SeeOther();
+    secure_headers(&mut response);
+    response.insert_header((header::LOCATION, to));
+    if ctx.remember {
+        response.cookie(session::lang_cookie(ctx.lang, req));
+    }
+    for cookie in cookies {
+        response.cookie(cookie);
+    }
+    response.finish()
+}
+
+/// A notice page.
+fn notice(
+    req: &HttpRequest,
+    ctx: &Ctx,
+    status: StatusCode,
+    title: &'static str,
+    message: &'static str,
+    csrf: String,
+) -> HttpResponse {
+    let tpl = Notice { lang: ctx.code(), t: ctx.t(), title, message, csrf };
+    page(req, ctx, status, tpl.render(), Vec::new())
+}

@@ -1,0 +1,206 @@
+//! `GET /ui/me` (the subject's records: every version, every field, reason and source document,
+//! through `read_records::my_records`, which logs the self-view) and `GET /ui/me/access-log`
+//! (who else looked, through `my_access_log::my_access_log`).
+//!
+//! Authentication and the use case share one blocking hop; an unknown, expired or revoked
+//! session goes back to the sign-in page (and its cookie is dropped), another role gets 403.
+
+use super::session::{self, SESSION_COOKIE};
+use super::text::Text;
+use super::{Ctx, notice, page, see_other};
+use crate::web::auth::blocking;
+use crate::web::error::ApiError;
+use crate::workflow::my_access_log::AccessView;
+use crate::workflow::read_records::RecordView;
+use crate::workflow::{Platform, WorkflowError, login, my_access_log, read_records};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "ui/subject/records.html")]
+struct RecordsPage {
+    lang: &'static str,
+    t: &'static Text,
+    csrf: String,
+    records: Vec<RecordRow>,
+}
+
+struct RecordRow {
+    /// The catalogue's name in the page language (the code when the type is unknown).
+    type_name: String,
+    record_type: String,
+    category: String,
+    status: String,
+    disputed: bool,
+    disclose_until: String,
+    provider: String,
+    statement: Option<String>,
+    versions: Vec<VersionRow>,
+}
+
+struct VersionRow {
+    version: i32,
+    change_kind: String,
+    at: String,
+    reason: Option<String>,
+    source: String,
+    fields: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "ui/subject/access_log.html")]
+struct AccessLogPage {
+    lang: &'static str,
+    t: &'static Text,
+    csrf: String,
+    rows: Vec<AccessRow>,
+}
+
+struct AccessRow {
+    at: String,
+    organization: String,
+    organization_kind: String,
+    purpose: String,
+    fields: String,
+    decision: &'static str,
+}
+
+/// `/ui`: the records page is the portal's home.
+pub(super) async fn home(req: HttpRequest) -> HttpResponse {
+    see_other(&req, &Ctx::of(&req), "/ui/me", Vec::new())
+}
+
+pub(super) async fn records(req: HttpRequest, platform: web::Data<Platform>) -> HttpResponse {
+    let ctx = Ctx::of(&req);
+    let outcome = as_subject(&req, &platform, read_records::my_records).await;
+    let (token, views) = match outcome {
+        Ok(found) => found,
+        Err(answer) => return answer(&req, &ctx),
+    };
+    let tpl = RecordsPage {
+        lang: ctx.code(),
+        t: ctx.t(),
+        csrf: session::csrf_token(&platform, &token),
+        records: views.into_iter().map(|v| record_row(v, &platform, &ctx)).collect(),
+    };
+    page(&req, &ctx, StatusCode::OK, tpl.render(), Vec::new())
+}
+
+pub(super) async fn access_log(req: HttpRequest, platform: web::Data<Platform>) -> HttpResponse {
+    let ctx = Ctx::of(&req);
+    let outcome =
+        as_subject(&req, &platform, |platform, actor| my_access_log::my_access_log(platform, actor, None)).await;
+    let (token, log) = match outcome {
+        Ok(found) => found,
+        Err(answer) => return answer(&req, &ctx),
+    };
+    let t = ctx.t();
+    let tpl = AccessLogPage {
+        lang: ctx.code(),
+        t,
+        csrf: session::csrf_token(&platform, &token),
+        rows: log.items.into_iter().map(|a| access_row(a, &ctx)).collect(),
+    };
+    page(&req, &ctx, StatusCode::OK, tpl.render(), Vec::new())
+}
+
+/// How a refused page answers, once the language is known.
+type Refusal = Box<dyn FnOnce(&HttpRequest, &Ctx) -> HttpResponse>;
+
+/// Authenticates the session cookie and runs `use_case` on the same blocking hop; returns the
+/// session token (for the CSRF token of the page's forms) with the result.
+async fn as_subject<T: Send + 'static>(
+    req: &HttpRequest,
+    platform: &web::Data<Platform>,
+    use_case: fn(&Platform, &crate::workflow::Actor) -> Result<T, WorkflowError>,
+) -> Result<(String, T), Refusal> {
+    let Some(token) = session::session_token(req) else {
+        return Err(Box::new(|req, ctx| see_other(req, ctx, "/ui/login", Vec::new())));
+    };
+    let worker = platform.clone();
+    let session = token.clone();
+    let result = blocking(move || {
+        let actor = login::authenticate(&worker, &session)?;
+        use_case(&worker, &actor)
+    })
+    .await;
+    match result {
+        Ok(value) => Ok((token, value)),
+        Err(ApiError(WorkflowError::Unauthenticated { .. })) => {
+            Err(Box::new(|req, ctx| see_other(req, ctx, "/ui/login", vec![session::removal(SESSION_COOKIE, req)])))
+        }
+        Err(ApiError(WorkflowError::Forbidden { .. })) => {
+            let csrf = session::csrf_token(platform, &token);
+            Err(Box::new(move |req, ctx| {
+                let t = ctx.t();
+                notice(req, ctx, StatusCode::FORBIDDEN, t.subjects_only_title, t.subjects_only, csrf)
+            }))
+        }
+        Err(ApiError(e)) => {
+            if let WorkflowError::Internal { cause } = &e {
+                tracing::error!(%cause, "portal page failed");
+            }
+            let status = crate::web::error::status_of(&e);
+            Err(Box::new(move |req, ctx| {
+                let t = ctx.t();
+                notice(req, ctx, status, t.error_title, t.failed, String::new())
+            }))
+        }
+    }
+}
+
+fn record_row(view: RecordView, platform: &Platform, ctx: &Ctx) -> RecordRow {
+    let type_name = platform.policies.catalogue.get(&view.record_type).map(|known| match ctx.lang {
+        super::text::Lang::En => known.name_en.clone(),
+        super::text::Lang::ZhCn => known.name_zh.clone(),
+    });
+    RecordRow {
+        type_name: type_name.unwrap_or_else(|| view.record_type.clone()),
+        record_type: view.record_type,
+        category: view.category,
+        status: view.status,
+        disputed: view.disputed,
+        disclose_until: view.disclose_until.unwrap_or_default(),
+        provider: view.provider.name,
+        statement: view.statement,
+        versions: view
+            .versions
+            .into_iter()
+            .map(|v| VersionRow {
+                version: v.version,
+                change_kind: v.change_kind,
+                at: v.at,
+                reason: v.reason,
+                source: v
+                    .source_document
+                    .map(|d| format!("{} ({}, {})", d.number, d.date, d.authority))
+                    .unwrap_or_default(),
+                fields: v.fields.into_iter().collect(),
+            })
+            .collect(),
+    }
+}
+
+fn access_row(access: AccessView, ctx: &Ctx) -> AccessRow {
+    let t = ctx.t();
+    let (organization, organization_kind) = match access.organization {
+        Some(o) => (o.name, o.kind),
+        None => (t.platform.to_owned(), String::new()),
+    };
+    let purpose = access
+        .purpose
+        .map(|p| {
+            let name = if ctx.lang == super::text::Lang::En { p.name_en } else { p.name_zh };
+            if name.is_empty() { p.code } else { name }
+        })
+        .unwrap_or_default();
+    AccessRow {
+        at: access.at,
+        organization,
+        organization_kind,
+        purpose,
+        fields: access.fields.join(", "),
+        decision: if access.decision == "allowed" { t.allowed } else { t.denied },
+    }
+}
