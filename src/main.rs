@@ -48,6 +48,8 @@ enum Command {
         #[arg(long)]
         organization: String,
     },
+    /// A populated instance to try every role (use a throwaway --data-dir), then serve.
+    Demo,
     /// The access log: verify its chain, print the checkpoint public key.
     #[command(subcommand)]
     Audit(cli::AuditCommand),
@@ -73,6 +75,7 @@ fn main() -> std::process::ExitCode {
             Command::Keys(command) => cli::keys(settings, command),
             Command::Import { file, organization } => cli::import(settings, &file, &organization),
             Command::Audit(command) => cli::audit(settings, command),
+            Command::Demo => cli::demo(settings),
         });
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,8 +1,10 @@
 //! The operator commands behind `main.rs`: each builds what it needs from `Settings` and calls
 //! the workflow layer. Long operations show progress bars.
 
+mod demo;
 mod import;
 
+pub use demo::demo;
 pub use import::import;
 
 use crate::app::Application;

@@ -185,3 +185,35 @@ async fn every_documented_operation_exists() {
         assert!(document["paths"][format!("/api/v1{path}")][method].is_object(), "{method} {path}");
     }
 }
+
+/// `credit-platform demo` populates a throwaway folder with an account of every role, a
+/// subject's records and an authorization, then serves.
+#[tokio::test]
+async fn the_demo_command_creates_an_account_of_every_role_and_serves() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_credit-platform"))
+        .args(["demo", "--listen", "127.0.0.1:0", "--data-dir", dir.path().to_str().expect("path")])
+        .args(["--policies", concat!(env!("CARGO_MANIFEST_DIR"), "/policies")])
+        .env_remove("CREDIT_MASTER_KEY")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let file = dir.path().join("demo-accounts.txt");
+    let mut text = String::new();
+    for _ in 0..300 {
+        text = std::fs::read_to_string(&file).unwrap_or_default();
+        if text.lines().count() >= 6 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    for role in ["provider", "requester", "officer", "subject"] {
+        assert!(text.lines().any(|l| l.starts_with(role)), "no {role} account in: {text}");
+    }
+    assert!(text.contains("2 records"), "{text}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&file).expect("file").permissions().mode() & 0o777, 0o600);
+}
