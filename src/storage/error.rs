@@ -15,6 +15,9 @@ pub enum StorageError {
     NotFound,
     #[error("unique constraint violated")]
     Duplicate,
+    /// A stored value that does not have its format (a damaged row).
+    #[error("malformed stored value: {0}")]
+    Malformed(&'static str),
     #[error("database error: {0}")]
     Query(diesel::result::Error),
 }

@@ -35,6 +35,7 @@ pub mod accounts;
 pub mod audit_log;
 pub mod audit_scan;
 pub mod authorizations;
+pub mod cell_set;
 pub mod contacts;
 pub mod keys;
 pub mod objections;

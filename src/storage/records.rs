@@ -1,7 +1,7 @@
 //! Records, their append-only versions and one encrypted cell per field value. Batch inserts
 //! take slices so that intake writes a whole chunk in a few statements.
 
-use super::schema::{organizations, record_annotations, record_fields, record_statements, record_versions, records};
+use super::schema::{organizations, record_annotations, record_statements, record_versions, records};
 use super::{AnyConnection, StorageError, Timestamp};
 use diesel::prelude::*;
 
@@ -38,14 +38,8 @@ pub struct VersionRow {
     pub source_cell: Vec<u8>,
     pub consent_cell: Option<Vec<u8>>,
     pub created_at: Timestamp,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = record_fields)]
-pub struct FieldRow {
-    pub version_id: String,
-    pub name: String,
-    pub cell: Vec<u8>,
+    /// The version's field cells as one framed set (`cell_set`); None for a tombstone.
+    pub cells: Option<Vec<u8>>,
 }
 
 /// Rows per INSERT statement: SQLite allows 32,766 bound values per statement.
@@ -61,13 +55,6 @@ pub fn insert_records(conn: &mut AnyConnection, rows: &[RecordRow]) -> Result<()
 pub fn insert_versions(conn: &mut AnyConnection, rows: &[VersionRow]) -> Result<(), StorageError> {
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         insert_batch!(conn, record_versions::table, chunk)?;
-    }
-    Ok(())
-}
-
-pub fn insert_fields(conn: &mut AnyConnection, rows: &[FieldRow]) -> Result<(), StorageError> {
-    for chunk in rows.chunks(ROWS_PER_STATEMENT * 3) {
-        insert_batch!(conn, record_fields::table, chunk)?;
     }
     Ok(())
 }
@@ -122,22 +109,6 @@ pub fn versions_of(conn: &mut AnyConnection, record_ids: &[String]) -> Result<Ve
         .order((record_versions::record_id, record_versions::version))
         .select(VersionRow::as_select())
         .load(conn)?)
-}
-
-/// The field cells of some versions. With `names`, only those fields are even loaded.
-pub fn fields_of(
-    conn: &mut AnyConnection,
-    version_ids: &[String],
-    names: Option<&[String]>,
-) -> Result<Vec<FieldRow>, StorageError> {
-    let mut query = record_fields::table
-        .filter(record_fields::version_id.eq_any(version_ids))
-        .select(FieldRow::as_select())
-        .into_boxed();
-    if let Some(names) = names {
-        query = query.filter(record_fields::name.eq_any(names));
-    }
-    Ok(query.load(conn)?)
 }
 
 /// Moves the record to a new current version and status (optimistic: only from `expected`).
@@ -273,19 +244,22 @@ pub fn annotations_for(
         .load(conn)?)
 }
 
-/// The query hot path in one statement: a subject's active, unsuppressed records, each with the
-/// cells of its current version (one row per cell; a record without cells comes once with
-/// `None`). The caller filters by purpose and opens only the allowed cells.
+/// A version's framed field cells (see `cell_set`).
+pub type CellSet = Vec<u8>;
+
+/// The query hot path in one statement: a subject's active, unsuppressed records, each with
+/// the cell set of its current version (`None` for a version without fields). The caller
+/// filters by purpose and opens only the allowed cells.
 pub fn active_with_cells(
     conn: &mut AnyConnection,
     subject_id: &str,
-) -> Result<Vec<(RecordRow, Option<FieldRow>)>, StorageError> {
+) -> Result<Vec<(RecordRow, Option<CellSet>)>, StorageError> {
     Ok(records::table
-        .left_join(record_fields::table.on(record_fields::version_id.eq(records::current_version_id)))
+        .inner_join(record_versions::table.on(record_versions::id.eq(records::current_version_id)))
         .filter(records::subject_id.eq(subject_id))
         .filter(records::status.eq("active"))
         .filter(records::suppressed.eq(false))
-        .order((records::id, record_fields::name))
-        .select((RecordRow::as_select(), Option::<FieldRow>::as_select()))
+        .order(records::id)
+        .select((RecordRow::as_select(), record_versions::cells))
         .load(conn)?)
 }

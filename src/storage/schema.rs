@@ -176,21 +176,13 @@ diesel::table! {
         source_cell -> Binary,
         consent_cell -> Nullable<Binary>,
         created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    record_fields (version_id, name) {
-        version_id -> Text,
-        name -> Text,
-        cell -> Binary,
+        cells -> Nullable<Binary>,
     }
 }
 
 diesel::joinable!(records -> subjects (subject_id));
 diesel::joinable!(records -> organizations (provider_organization_id));
 diesel::joinable!(record_versions -> records (record_id));
-diesel::joinable!(record_fields -> record_versions (version_id));
 
 diesel::table! {
     objections (id) {
@@ -300,7 +292,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     records,
     record_versions,
-    record_fields,
     outbox,
     objections,
     objection_events,

@@ -10,7 +10,7 @@ use crate::crypto::CellCipher;
 use crate::domain::record::{ChangeKind, RecordStatus};
 use crate::domain::{Role, SubjectKind};
 use crate::storage::AnyConnection;
-use crate::storage::records::{self, FieldRow, RecordRow, VersionRow};
+use crate::storage::records::{self, RecordRow, VersionRow};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -38,17 +38,9 @@ fn open_record(record: &RecordRow) -> Result<RecordStatus, WorkflowError> {
 }
 
 /// The decrypted fields of a version, as the catalogue check wants them.
-pub fn current_fields(
-    conn: &mut AnyConnection,
-    cipher: &CellCipher,
-    version_id: &str,
-) -> Result<Map<String, Value>, WorkflowError> {
-    let mut map = Map::new();
-    for field in records::fields_of(conn, &[version_id.to_owned()], None)? {
-        let value = cipher.open_string("record_fields", &field.name, version_id, &field.cell)?;
-        map.insert(field.name, Value::String(value.expose_str().to_owned()));
-    }
-    Ok(map)
+pub fn fields_of(cipher: &CellCipher, version: &VersionRow) -> Result<Map<String, Value>, WorkflowError> {
+    let values = super::record_cells::open(cipher, &version.id, version.cells.as_deref(), |_| true)?;
+    Ok(values.into_iter().map(|(name, value)| (name, Value::String(value))).collect())
 }
 
 /// A provider corrects its record: `changes` are merged over the current fields.
@@ -78,14 +70,18 @@ pub fn apply_correction(
 ) -> Result<ChangedRecord, WorkflowError> {
     let status = open_record(record)?;
     let (cipher, subject_kind) = subject_of(conn, platform, &record.subject_id)?;
-    let mut merged = current_fields(conn, &cipher, &record.current_version_id)?;
+    let previous = records::versions_of(conn, std::slice::from_ref(&record.id))?;
+    let current = previous
+        .iter()
+        .find(|v| v.id == record.current_version_id)
+        .ok_or_else(|| WorkflowError::internal("current version missing"))?;
+    let mut merged = fields_of(&cipher, current)?;
     merged.extend(changes);
     let record_type = platform
         .policies
         .catalogue
         .get(&record.record_type)
         .ok_or_else(|| WorkflowError::internal("record type left the catalogue"))?;
-    let previous = records::versions_of(conn, std::slice::from_ref(&record.id))?;
     let has_consent = previous.iter().any(|v| v.consent_cell.is_some());
     let checked = record_type.check_fields(subject_kind, &merged, has_consent).map_err(|r| WorkflowError::Invalid {
         code: r.code,
@@ -93,24 +89,10 @@ pub fn apply_correction(
         message: "the corrected fields do not satisfy the record type".into(),
     })?;
     // The basis document carries over to the correction, re-sealed for the new row.
-    let current = previous
-        .iter()
-        .find(|v| v.id == record.current_version_id)
-        .ok_or_else(|| WorkflowError::internal("current version missing"))?;
     let source = cipher.open("record_versions", "source", &current.id, &current.source_cell)?;
-    let version = new_version(&cipher, record, kind, actor, reason, source.expose(), platform)?;
-    let fields: Vec<FieldRow> = checked
-        .iter()
-        .map(|(name, value)| {
-            Ok(FieldRow {
-                cell: cipher.seal_str("record_fields", name, &version.id, value)?,
-                version_id: version.id.clone(),
-                name: name.clone(),
-            })
-        })
-        .collect::<Result<_, WorkflowError>>()?;
+    let mut version = new_version(&cipher, record, kind, actor, reason, source.expose(), platform)?;
+    version.cells = Some(super::record_cells::seal(&cipher, &version.id, &checked)?);
     commit_version(conn, platform, record, &version, status)?;
-    records::insert_fields(conn, &fields)?;
     log_change(conn, platform, actor, Action::RecordCorrected, record)?;
     Ok(ChangedRecord { id: record.id.clone(), version: version.version, status })
 }
@@ -192,6 +174,7 @@ fn new_version(
         actor_account_id: Some(actor.account_id.clone()),
         consent_cell: None,
         created_at: platform.clock.now_naive(),
+        cells: None,
         id,
     })
 }

@@ -13,7 +13,7 @@ use crate::domain::identifier::SubjectIdentifier;
 use crate::domain::record::{ChangeKind, RecordStatus};
 use crate::policy::catalogue::RecordType;
 use crate::storage::AnyConnection;
-use crate::storage::records::{self, FieldRow, RecordRow, VersionRow};
+use crate::storage::records::{self, RecordRow, VersionRow};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -153,7 +153,6 @@ fn field_refusal_message(code: &str) -> &'static str {
 struct ChunkRows {
     records: Vec<RecordRow>,
     versions: Vec<VersionRow>,
-    fields: Vec<FieldRow>,
 }
 
 /// Stores checked submissions of `organization_id` in the caller's transaction.
@@ -196,7 +195,6 @@ pub fn store_all(
     }
     records::insert_records(conn, &rows.records)?;
     records::insert_versions(conn, &rows.versions)?;
-    records::insert_fields(conn, &rows.fields)?;
     let entries: Vec<_> = rows
         .records
         .iter()
@@ -240,15 +238,9 @@ fn prepare_rows(
             .as_deref()
             .map(|c| cipher.seal_str("record_versions", "consent", &version_id, c))
             .transpose()?,
+        cells: Some(super::record_cells::seal(cipher, &version_id, &submission.fields)?),
         created_at: now,
     });
-    for (name, value) in &submission.fields {
-        rows.fields.push(FieldRow {
-            cell: cipher.seal_str("record_fields", name, &version_id, value)?,
-            version_id: version_id.clone(),
-            name: name.clone(),
-        });
-    }
     let disclose_until = disclose_until.map(|d| d.to_string());
     rows.records.push(RecordRow {
         id: record_id.clone(),

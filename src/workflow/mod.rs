@@ -28,6 +28,7 @@ pub mod objections;
 pub mod platform;
 pub mod query_subject;
 pub mod read_records;
+pub mod record_cells;
 pub mod record_statement;
 pub mod rotate_keys;
 pub mod shred_subject;

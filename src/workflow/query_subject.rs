@@ -154,7 +154,7 @@ fn decide<'p>(
     }
 }
 
-/// Loads the disclosable records with their current cells in one statement and decrypts
+/// Loads the disclosable records with their current cell sets in one statement and decrypts
 /// exactly the fields the purpose allows: the other cells are read with them but never opened.
 fn disclose(
     conn: &mut AnyConnection,
@@ -171,27 +171,23 @@ fn disclose(
             && purpose.allows_record_type(&r.record_type)
     };
     let mut out: Vec<DisclosedRecord> = Vec::new();
-    for (row, cell) in records::active_with_cells(conn, subject_id)? {
+    for (row, cells) in records::active_with_cells(conn, subject_id)? {
         if !visible(&row) {
             continue;
         }
-        if out.last().is_none_or(|last| last.id != row.id) {
-            out.push(DisclosedRecord {
-                id: row.id.clone(),
-                record_type: row.record_type.clone(),
-                category: row.category.clone(),
-                version: row.current_version,
-                status: row.status.clone(),
-                disputed: row.disputed,
-                fields: BTreeMap::new(),
-                statement: None,
-            });
-        }
-        let Some(cell) = cell.filter(|c| purpose.allows_field(&row.record_type, &c.name)) else { continue };
-        let value = cipher.open_string("record_fields", &cell.name, &cell.version_id, &cell.cell)?;
-        if let Some(record) = out.last_mut() {
-            record.fields.insert(cell.name, value.expose_str().to_owned());
-        }
+        let fields = super::record_cells::open(cipher, &row.current_version_id, cells.as_deref(), |name| {
+            purpose.allows_field(&row.record_type, name)
+        })?;
+        out.push(DisclosedRecord {
+            id: row.id,
+            record_type: row.record_type,
+            category: row.category,
+            version: row.current_version,
+            status: row.status,
+            disputed: row.disputed,
+            fields,
+            statement: None,
+        });
     }
     // The subject's statement goes with the record in every disclosure.
     if !out.is_empty() {

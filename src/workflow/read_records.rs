@@ -103,11 +103,6 @@ pub fn views(
 ) -> Result<Vec<RecordView>, WorkflowError> {
     let record_ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let versions = records::versions_of(conn, &record_ids)?;
-    let version_ids: Vec<String> = versions.iter().map(|v| v.id.clone()).collect();
-    let mut fields: HashMap<String, Vec<records::FieldRow>> = HashMap::new();
-    for field in records::fields_of(conn, &version_ids, None)? {
-        fields.entry(field.version_id.clone()).or_default().push(field);
-    }
     let mut by_record: HashMap<String, Vec<VersionRow>> = HashMap::new();
     for version in versions {
         by_record.entry(version.record_id.clone()).or_default().push(version);
@@ -125,7 +120,7 @@ pub fn views(
         let cipher = ciphers.get(&row.subject_id).ok_or_else(|| WorkflowError::internal("cipher cache"))?;
         let mut history = Vec::new();
         for version in by_record.remove(&row.id).unwrap_or_default() {
-            history.push(version_view(cipher, &version, fields.remove(&version.id).unwrap_or_default())?);
+            history.push(version_view(cipher, &version)?);
         }
         let provider = providers.get(&row.provider_organization_id).cloned().unwrap_or(ProviderView {
             id: row.provider_organization_id.clone(),
@@ -165,11 +160,7 @@ fn provider_views(
         .collect())
 }
 
-fn version_view(
-    cipher: &CellCipher,
-    version: &VersionRow,
-    fields: Vec<records::FieldRow>,
-) -> Result<VersionView, WorkflowError> {
+fn version_view(cipher: &CellCipher, version: &VersionRow) -> Result<VersionView, WorkflowError> {
     let reason = version
         .reason_cell
         .as_ref()
@@ -177,11 +168,7 @@ fn version_view(
         .transpose()?;
     let source = cipher.open("record_versions", "source", &version.id, &version.source_cell)?;
     let source_document = serde_json::from_slice(source.expose()).ok();
-    let mut values = BTreeMap::new();
-    for field in fields {
-        let value = cipher.open_string("record_fields", &field.name, &version.id, &field.cell)?;
-        values.insert(field.name, value.expose_str().to_owned());
-    }
+    let values = super::record_cells::open(cipher, &version.id, version.cells.as_deref(), |_| true)?;
     Ok(VersionView {
         version: version.version,
         change_kind: version.change_kind.clone(),

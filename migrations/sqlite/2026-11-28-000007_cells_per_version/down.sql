@@ -1,0 +1,7 @@
+CREATE TABLE record_fields (
+    version_id TEXT NOT NULL REFERENCES record_versions (id),
+    name TEXT NOT NULL,
+    cell BLOB NOT NULL,
+    PRIMARY KEY (version_id, name)
+);
+ALTER TABLE record_versions DROP COLUMN cells;
