@@ -3,6 +3,7 @@
 //! the records page (escaped field values), the access log (the requester's organization),
 //! sign-out (CSRF), the English switch. `browser.rs` drives a real Chromium when installed.
 
+mod actions;
 mod browser;
 
 use crate::helpers::{TestApp, penalty, resident_id, spawn_app};

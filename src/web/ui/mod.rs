@@ -7,7 +7,10 @@
 //! that allows nothing external (no CSS, JS or CDN). Unauthenticated visitors are sent (303) to
 //! `/ui/login`; other roles get a 403 page saying the portal is for subjects.
 
+mod actions;
+mod authorizations;
 mod login;
+mod objections;
 mod pages;
 mod session;
 mod text;
@@ -29,6 +32,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/logout", web::post().to(login::log_out))
             .route("/me", web::get().to(pages::records))
             .route("/me/access-log", web::get().to(pages::access_log))
+            .route("/me/authorizations", web::get().to(authorizations::page))
+            .route("/me/authorizations", web::post().to(authorizations::grant))
+            .route("/me/authorizations/{id}/revoke", web::post().to(authorizations::revoke))
+            .route("/me/objections", web::get().to(objections::page))
+            .route("/me/objections", web::post().to(objections::file))
+            .route("/me/objections/{id}/withdraw", web::post().to(objections::withdraw))
+            .route("/me/records/{id}/statement", web::post().to(objections::statement))
             .route("/portal.css", web::get().to(stylesheet)),
     );
 }
@@ -83,7 +93,7 @@ struct Notice {
     lang: &'static str,
     t: &'static Text,
     title: &'static str,
-    message: &'static str,
+    message: String,
     /// Non-empty when a session exists: the page then offers the sign-out form.
     csrf: String,
 }
@@ -147,9 +157,9 @@ fn notice(
     ctx: &Ctx,
     status: StatusCode,
     title: &'static str,
-    message: &'static str,
+    message: impl Into<String>,
     csrf: String,
 ) -> HttpResponse {
-    let tpl = Notice { lang: ctx.code(), t: ctx.t(), title, message, csrf };
+    let tpl = Notice { lang: ctx.code(), t: ctx.t(), title, message: message.into(), csrf };
     page(req, ctx, status, tpl.render(), Vec::new())
 }

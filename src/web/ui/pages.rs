@@ -23,10 +23,16 @@ struct RecordsPage {
     lang: &'static str,
     t: &'static Text,
     csrf: String,
+    flash: Option<&'static str>,
     records: Vec<RecordRow>,
 }
 
 struct RecordRow {
+    id: String,
+    /// The field names of the current version (the objection form's checkboxes).
+    field_names: Vec<String>,
+    /// Whether the record still takes objections and statements.
+    open: bool,
     /// The catalogue's name in the page language (the code when the type is unknown).
     type_name: String,
     record_type: String,
@@ -82,6 +88,7 @@ pub(super) async fn records(req: HttpRequest, platform: web::Data<Platform>) -> 
         lang: ctx.code(),
         t: ctx.t(),
         csrf: session::csrf_token(&platform, &token),
+        flash: super::actions::flash(&req, ctx.t()),
         records: views.into_iter().map(|v| record_row(v, &platform, &ctx)).collect(),
     };
     page(&req, &ctx, StatusCode::OK, tpl.render(), Vec::new())
@@ -106,14 +113,14 @@ pub(super) async fn access_log(req: HttpRequest, platform: web::Data<Platform>) 
 }
 
 /// How a refused page answers, once the language is known.
-type Refusal = Box<dyn FnOnce(&HttpRequest, &Ctx) -> HttpResponse>;
+pub(super) type Refusal = Box<dyn FnOnce(&HttpRequest, &Ctx) -> HttpResponse>;
 
 /// Authenticates the session cookie and runs `use_case` on the same blocking hop; returns the
 /// session token (for the CSRF token of the page's forms) with the result.
-async fn as_subject<T: Send + 'static>(
+pub(super) async fn as_subject<T: Send + 'static>(
     req: &HttpRequest,
     platform: &web::Data<Platform>,
-    use_case: fn(&Platform, &crate::workflow::Actor) -> Result<T, WorkflowError>,
+    use_case: impl FnOnce(&Platform, &crate::workflow::Actor) -> Result<T, WorkflowError> + Send + 'static,
 ) -> Result<(String, T), Refusal> {
     let Some(token) = session::session_token(req) else {
         return Err(Box::new(|req, ctx| see_other(req, ctx, "/ui/login", Vec::new())));
@@ -155,7 +162,13 @@ fn record_row(view: RecordView, platform: &Platform, ctx: &Ctx) -> RecordRow {
         super::text::Lang::En => known.name_en.clone(),
         super::text::Lang::ZhCn => known.name_zh.clone(),
     });
+    let field_names =
+        view.versions.iter().max_by_key(|v| v.version).map(|v| v.fields.keys().cloned().collect()).unwrap_or_default();
+    let open = crate::domain::record::RecordStatus::parse(&view.status).is_ok_and(|s| s.accepts_changes());
     RecordRow {
+        id: view.id,
+        field_names,
+        open,
         type_name: type_name.unwrap_or_else(|| view.record_type.clone()),
         record_type: view.record_type,
         category: view.category,

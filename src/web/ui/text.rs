@@ -82,6 +82,39 @@ pub struct Text {
     pub forbidden_title: &'static str,
     pub error_title: &'static str,
     pub nav: &'static str,
+    pub action_refused_title: &'static str,
+    pub done_granted: &'static str,
+    pub done_revoked: &'static str,
+    pub done_filed: &'static str,
+    pub done_withdrawn: &'static str,
+    pub done_statement: &'static str,
+    pub authorizations_title: &'static str,
+    pub no_authorizations: &'static str,
+    pub valid_until: &'static str,
+    pub revoke: &'static str,
+    pub grant_title: &'static str,
+    pub grant: &'static str,
+    pub organization_id: &'static str,
+    pub authorization_active: &'static str,
+    pub authorization_expired: &'static str,
+    pub authorization_revoked: &'static str,
+    pub objections_title: &'static str,
+    pub no_objections: &'static str,
+    pub file_objection_title: &'static str,
+    pub ground: &'static str,
+    pub disputed_fields: &'static str,
+    pub objection_statement: &'static str,
+    pub file_objection: &'static str,
+    pub statement_form_title: &'static str,
+    pub save_statement: &'static str,
+    pub filed_on: &'static str,
+    pub due_on: &'static str,
+    pub days_left: &'static str,
+    pub timeline: &'static str,
+    pub event: &'static str,
+    pub withdraw: &'static str,
+    /// Objection grounds: (code as in `ObjectionGround`, label), in `ObjectionGround::ALL` order.
+    pub grounds: &'static [(&'static str, &'static str)],
 }
 
 pub static ZH_CN: Text = Text {
@@ -130,6 +163,44 @@ pub static ZH_CN: Text = Text {
     forbidden_title: "请求被拒绝",
     error_title: "出错了",
     nav: "导航",
+    action_refused_title: "未能完成操作",
+    done_granted: "已授权。",
+    done_revoked: "已撤销授权。",
+    done_filed: "异议已提交。",
+    done_withdrawn: "异议已撤回。",
+    done_statement: "声明已保存。",
+    authorizations_title: "我的查询授权",
+    no_authorizations: "暂无授权。",
+    valid_until: "有效期至",
+    revoke: "撤销",
+    grant_title: "新增授权",
+    grant: "授权",
+    organization_id: "单位编号",
+    authorization_active: "有效",
+    authorization_expired: "已过期",
+    authorization_revoked: "已撤销",
+    objections_title: "我的异议",
+    no_objections: "暂无异议。",
+    file_objection_title: "提出异议",
+    ground: "异议理由",
+    disputed_fields: "有异议的字段",
+    objection_statement: "异议说明",
+    file_objection: "提交异议",
+    statement_form_title: "添加或更新本人声明",
+    save_statement: "保存声明",
+    filed_on: "提交日期",
+    due_on: "办理期限",
+    days_left: "剩余工作日",
+    timeline: "办理进程",
+    event: "事项",
+    withdraw: "撤回异议",
+    grounds: &[
+        ("error_or_omission", "信息有错误或遗漏"),
+        ("infringes_rights", "侵犯商业秘密、个人隐私或其他合法权益"),
+        ("past_disclosure_period", "超过公示期限仍在公示"),
+        ("wrongly_listed", "不符合条件被列入严重失信名单，或应移出未移出"),
+        ("other_breach_of_law", "其他违反法律法规的情形"),
+    ],
 };
 
 pub static EN: Text = Text {
@@ -178,6 +249,44 @@ pub static EN: Text = Text {
     forbidden_title: "Request refused",
     error_title: "Something went wrong",
     nav: "Navigation",
+    action_refused_title: "The action was refused",
+    done_granted: "Authorization granted.",
+    done_revoked: "Authorization revoked.",
+    done_filed: "Objection filed.",
+    done_withdrawn: "Objection withdrawn.",
+    done_statement: "Statement saved.",
+    authorizations_title: "My query authorizations",
+    no_authorizations: "No authorizations.",
+    valid_until: "Valid until",
+    revoke: "Revoke",
+    grant_title: "Grant an authorization",
+    grant: "Grant",
+    organization_id: "Organization ID",
+    authorization_active: "active",
+    authorization_expired: "expired",
+    authorization_revoked: "revoked",
+    objections_title: "My objections",
+    no_objections: "No objections.",
+    file_objection_title: "File an objection",
+    ground: "Ground",
+    disputed_fields: "Disputed fields",
+    objection_statement: "Statement of the objection",
+    file_objection: "File objection",
+    statement_form_title: "Add or replace my statement",
+    save_statement: "Save statement",
+    filed_on: "Filed on",
+    due_on: "Due on",
+    days_left: "Working days left",
+    timeline: "Timeline",
+    event: "Event",
+    withdraw: "Withdraw objection",
+    grounds: &[
+        ("error_or_omission", "The information is wrong or incomplete"),
+        ("infringes_rights", "It infringes business secrets, privacy or other rights"),
+        ("past_disclosure_period", "It is still disclosed after its disclosure period"),
+        ("wrongly_listed", "Wrongly listed as seriously dishonest, or not removed when due"),
+        ("other_breach_of_law", "Another breach of law or regulation"),
+    ],
 };
 
 #[cfg(test)]
@@ -191,5 +300,15 @@ mod tests {
         assert_eq!(Lang::parse("fr"), None);
         assert_eq!(Lang::En.text().switch_code, Lang::ZhCn.code());
         assert_eq!(Lang::ZhCn.text().switch_code, Lang::En.code());
+    }
+
+    #[test]
+    fn every_objection_ground_has_a_label_in_both_languages() {
+        use crate::domain::objection::ObjectionGround;
+        for text in [&ZH_CN, &EN] {
+            let codes: Vec<&str> = text.grounds.iter().map(|(code, _)| *code).collect();
+            let all: Vec<&str> = ObjectionGround::ALL.iter().map(|g| g.as_str()).collect();
+            assert_eq!(codes, all);
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! A real browser: headless Chromium driven over the WebDriver HTTP protocol (plain JSON calls
 //! with reqwest) signs in through the form and sees its record. Skipped with a notice when
-//! `/usr/bin/chromium` or `/usr/bin/chromedriver` is missing.
+//! `/usr/bin/chromium` or `/usr/bin/chromedriver` is missing. After sign-in it writes a
+//! statement through the records page's form and sees it saved.
 
 use super::subject_with_record;
 use crate::helpers::spawn_app;
@@ -136,5 +137,23 @@ async fn a_real_browser_signs_in_and_sees_its_record() {
     assert!(source.contains("我的信用记录"), "{source}");
     assert!(source.contains("宁市监罚〔2026〕101号"), "{source}");
     assert!(source.contains("&lt;script&gt;"), "the canary stays text in the browser: {source}");
+
+    // The statement form (inside a closed <details>): open it, write, submit; the CSP's
+    // `form-action 'self'` lets the post and its 303 through.
+    let summary = session.element("details.statement-form > summary").await;
+    session.post(&format!("/element/{summary}/click"), json!({})).await;
+    session.type_into("#statement-1", "浏览器里写的声明").await;
+    let save = session.element("form.statement button[type=submit]").await;
+    session.post(&format!("/element/{save}/click"), json!({})).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let source = loop {
+        let url = session.get("/url").await;
+        if url.as_str().is_some_and(|u| u.ends_with("/ui/me?done=statement")) {
+            break session.get("/source").await.as_str().expect("page source").to_owned();
+        }
+        assert!(Instant::now() < deadline, "the browser never came back to /ui/me (at {url})");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(source.contains("声明已保存。") && source.contains("<dd>浏览器里写的声明</dd>"), "{source}");
     driver.call(reqwest::Method::DELETE, &format!("/session/{}", session.id), None).await;
 }
