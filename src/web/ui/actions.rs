@@ -63,6 +63,23 @@ fn refused(req: &HttpRequest, ctx: &Ctx, platform: &Platform, token: &str, e: Wo
 }
 
 /// The 303 back to `page` after a successful action.
+/// Runs a form's use case (`act`) and answers: back to `page` with the `what` message on
+/// success, the refusal page otherwise.
+pub(super) async fn act_then_show<T: Send + 'static>(
+    req: &HttpRequest,
+    platform: &web::Data<Platform>,
+    csrf: &str,
+    page: &str,
+    what: &str,
+    use_case: impl FnOnce(&Platform, &Actor) -> Result<T, WorkflowError> + Send + 'static,
+) -> HttpResponse {
+    let ctx = Ctx::of(req);
+    match act(req, platform, &ctx, csrf, use_case).await {
+        Ok(_) => done(req, &ctx, page, what),
+        Err(answer) => answer,
+    }
+}
+
 pub(super) fn done(req: &HttpRequest, ctx: &Ctx, page: &str, what: &str) -> HttpResponse {
     see_other(req, ctx, &format!("{page}?done={what}"), Vec::new())
 }

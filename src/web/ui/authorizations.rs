@@ -2,7 +2,7 @@
 //! form (`POST /ui/me/authorizations` -> `authorizations::grant`) and the revoke buttons
 //! (`POST /ui/me/authorizations/{id}/revoke` -> `authorizations::revoke`).
 
-use super::actions::{act, done, flash};
+use super::actions::{act_then_show, flash};
 use super::pages::as_subject;
 use super::session;
 use super::text::{Lang, Text};
@@ -110,16 +110,11 @@ pub(super) async fn page(req: HttpRequest, platform: web::Data<Platform>) -> Htt
 }
 
 pub(super) async fn grant(req: HttpRequest, platform: web::Data<Platform>, form: web::Form<GrantForm>) -> HttpResponse {
-    let ctx = Ctx::of(&req);
     let GrantForm { csrf, organization_id, purpose, valid_until } = form.into_inner();
-    let outcome = act(&req, &platform, &ctx, &csrf, move |platform, actor| {
+    act_then_show(&req, &platform, &csrf, PAGE, "granted", move |platform, actor| {
         authorizations::grant(platform, actor, organization_id.trim(), purpose.trim(), &valid_until)
     })
-    .await;
-    match outcome {
-        Ok(_) => done(&req, &ctx, PAGE, "granted"),
-        Err(answer) => answer,
-    }
+    .await
 }
 
 pub(super) async fn revoke(
@@ -128,13 +123,9 @@ pub(super) async fn revoke(
     id: web::Path<String>,
     form: web::Form<CsrfForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::of(&req);
     let id = id.into_inner();
-    let outcome =
-        act(&req, &platform, &ctx, &form.csrf, move |platform, actor| authorizations::revoke(platform, actor, &id))
-            .await;
-    match outcome {
-        Ok(()) => done(&req, &ctx, PAGE, "revoked"),
-        Err(answer) => answer,
-    }
+    act_then_show(&req, &platform, &form.csrf, PAGE, "revoked", move |platform, actor| {
+        authorizations::revoke(platform, actor, &id)
+    })
+    .await
 }

@@ -4,7 +4,7 @@
 //! (`POST /ui/me/objections/{id}/withdraw` -> `objections::review::withdraw`) and the statement
 //! form of the records page (`POST /ui/me/records/{id}/statement` -> `record_statement::put`).
 
-use super::actions::{act, done, flash};
+use super::actions::{act_then_show, flash};
 use super::pages::as_subject;
 use super::session;
 use super::text::Text;
@@ -105,7 +105,6 @@ pub(super) async fn file(
     request_id: RequestId,
     form: web::Form<Vec<(String, String)>>,
 ) -> HttpResponse {
-    let ctx = Ctx::of(&req);
     let (mut csrf, mut record_id, mut ground, mut statement, mut fields) =
         (String::new(), String::new(), String::new(), String::new(), Vec::new());
     for (name, value) in form.into_inner() {
@@ -119,16 +118,12 @@ pub(super) async fn file(
         }
     }
     let request_id = request_id.to_string();
-    let outcome = act(&req, &platform, &ctx, &csrf, move |platform, actor| {
+    act_then_show(&req, &platform, &csrf, PAGE, "filed", move |platform, actor| {
         let ground: ObjectionGround = ground.parse().map_err(|e| WorkflowError::from_domain(e, "ground"))?;
         let new = NewObjection { record_id, ground, fields, statement, evidence: Vec::new() };
         filing::file(platform, actor, &request_id, new)
     })
-    .await;
-    match outcome {
-        Ok(_) => done(&req, &ctx, PAGE, "filed"),
-        Err(answer) => answer,
-    }
+    .await
 }
 
 pub(super) async fn withdraw(
@@ -138,16 +133,11 @@ pub(super) async fn withdraw(
     id: web::Path<String>,
     form: web::Form<CsrfForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::of(&req);
     let (id, request_id) = (id.into_inner(), request_id.to_string());
-    let outcome = act(&req, &platform, &ctx, &form.csrf, move |platform, actor| {
+    act_then_show(&req, &platform, &form.csrf, PAGE, "withdrawn", move |platform, actor| {
         review::withdraw(platform, actor, &request_id, &id, None)
     })
-    .await;
-    match outcome {
-        Ok(_) => done(&req, &ctx, PAGE, "withdrawn"),
-        Err(answer) => answer,
-    }
+    .await
 }
 
 pub(super) async fn statement(
@@ -156,15 +146,10 @@ pub(super) async fn statement(
     id: web::Path<String>,
     form: web::Form<StatementForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::of(&req);
     let id = id.into_inner();
     let StatementForm { csrf, statement } = form.into_inner();
-    let outcome = act(&req, &platform, &ctx, &csrf, move |platform, actor| {
+    act_then_show(&req, &platform, &csrf, "/ui/me", "statement", move |platform, actor| {
         record_statement::put(platform, actor, &id, &statement)
     })
-    .await;
-    match outcome {
-        Ok(_) => done(&req, &ctx, "/ui/me", "statement"),
-        Err(answer) => answer,
-    }
+    .await
 }
