@@ -6,11 +6,12 @@
 use super::deadline::pin_provider_deadline;
 use super::effects::{apply_outcome, notify_recipients};
 use super::transition::{By, Journal, advance};
-use super::{Actor, MAX_REASON_CHARS, Platform, WorkflowError, parse_date, subject_cipher, text_field, visible};
+use super::{Actor, MAX_REASON_CHARS, Platform, WorkflowError, parse_date, text_field, visible};
 use crate::domain::objection::{DecisionOutcome, ObjectionEvent, Outcome};
 use crate::notify::message::{ObjectionDecided, ObjectionExtended};
 use crate::policy::WorkingDays;
 use crate::workflow::notices::{To, send};
+use crate::workflow::subjects;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -64,7 +65,7 @@ pub fn decide(
     }
     platform.db.transaction(|conn| {
         let mut row = visible(conn, actor, id)?;
-        let cipher = subject_cipher(conn, platform, &row.subject_id)?;
+        let cipher = subjects::cipher_by_subject(conn, platform, &row.subject_id)?;
         let mut journal = Journal::new(request_id);
         let today = platform.clock.today();
         let window = platform.policies.workflow.review.request_window_working_days;
@@ -113,7 +114,7 @@ pub fn extend(
     };
     platform.db.transaction(|conn| {
         let mut row = visible(conn, actor, id)?;
-        let cipher = subject_cipher(conn, platform, &row.subject_id)?;
+        let cipher = subjects::cipher_by_subject(conn, platform, &row.subject_id)?;
         let mut journal = Journal::new(request_id);
         let (due_before, pinned_before) = match (&row.due_on, &row.due_calendar_version) {
             (Some(due), Some(version)) => (parse_date(due)?, version.clone()),

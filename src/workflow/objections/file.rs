@@ -4,7 +4,7 @@
 
 use super::deadline::{days_left, pin_provider_deadline};
 use super::transition::{By, Journal, OPEN, advance, event_only};
-use super::{Actor, Platform, WorkflowError, subject_cipher, text_field};
+use super::{Actor, Platform, WorkflowError, text_field};
 use crate::domain::Role;
 use crate::domain::objection::{ObjectionEvent, ObjectionGround};
 use crate::domain::record::RecordStatus;
@@ -12,6 +12,7 @@ use crate::notify::message::{NewObjectionForProvider, ObjectionAccepted};
 use crate::storage::objections::{self as rows, EvidenceRow, ObjectionRow};
 use crate::storage::records;
 use crate::workflow::notices::{To, send};
+use crate::workflow::subjects;
 use serde::Serialize;
 
 /// At most this many evidence files, each at most `MAX_EVIDENCE_BYTES`, together at most
@@ -77,7 +78,7 @@ pub fn file(platform: &Platform, actor: &Actor, request_id: &str, new: NewObject
             let message = "an objection to this record is already open".into();
             return Err(WorkflowError::Conflict { code: "objection_open", message });
         }
-        let cipher = subject_cipher(conn, platform, &subject_id)?;
+        let cipher = subjects::cipher_by_subject(conn, platform, &subject_id)?;
         let (now, today) = (platform.clock.now_naive(), platform.clock.today());
         let id = crate::storage::new_row_id();
         let mut row = ObjectionRow {

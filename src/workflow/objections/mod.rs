@@ -42,8 +42,7 @@ pub mod read;
 pub mod review;
 pub mod sweep;
 
-use super::{Actor, Platform, WorkflowError, subjects};
-use crate::crypto::CellCipher;
+use super::{Actor, Platform, WorkflowError};
 use crate::domain::Role;
 use crate::domain::objection::{ObjectionState, ObjectionStatus};
 use crate::storage::AnyConnection;
@@ -70,17 +69,6 @@ fn visible(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Result<Objectio
         _ => false,
     };
     if sees { Ok(row) } else { Err(not_found()) }
-}
-
-/// The cipher of the subject the objection is about.
-fn subject_cipher(
-    conn: &mut AnyConnection,
-    platform: &Platform,
-    subject_id: &str,
-) -> Result<CellCipher, WorkflowError> {
-    let subject =
-        crate::storage::subjects::find(conn, subject_id)?.ok_or(WorkflowError::NotFound { what: "subject" })?;
-    subjects::cipher_of(conn, platform, &subject)
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, WorkflowError> {

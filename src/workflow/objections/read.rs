@@ -6,11 +6,12 @@
 //! durable before anything is decrypted; the list decrypts nothing and is not logged.
 
 use super::deadline::days_left;
-use super::{Actor, Platform, WorkflowError, parse_date, subject_cipher, visible};
+use super::{Actor, Platform, WorkflowError, parse_date, visible};
 use crate::audit::{Action, Decision, NewEntry};
 use crate::domain::Role;
 use crate::storage::objections::{self as rows, ObjectionRow, Scope};
 use crate::workflow::manage_accounts::Page;
+use crate::workflow::subjects;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -144,7 +145,7 @@ pub fn get(platform: &Platform, actor: &Actor, request_id: &str, id: &str) -> Re
     let mut conn = platform.db.get()?;
     let row = visible(&mut conn, actor, id)?;
     log_read(platform, actor, request_id, &row)?;
-    let cipher = subject_cipher(&mut conn, platform, &row.subject_id)?;
+    let cipher = subjects::cipher_by_subject(&mut conn, platform, &row.subject_id)?;
     let statement = cipher.open_string("objections", "statement", &row.id, &row.statement_cell)?;
     let events = rows::events_of(&mut conn, &row.id)?
         .into_iter()
@@ -214,7 +215,7 @@ pub fn evidence(
     let file =
         rows::find_evidence(&mut conn, &row.id, evidence_id)?.ok_or(WorkflowError::NotFound { what: "evidence" })?;
     log_read(platform, actor, request_id, &row)?;
-    let cipher = subject_cipher(&mut conn, platform, &row.subject_id)?;
+    let cipher = subjects::cipher_by_subject(&mut conn, platform, &row.subject_id)?;
     let name = cipher.open_string("objection_evidence", "name", &file.id, &file.name_cell)?;
     let content = cipher.open("objection_evidence", "content", &file.id, &file.content_cell)?;
     Ok(EvidenceContent {

@@ -6,11 +6,12 @@
 use super::decide::Changed;
 use super::effects::{apply_outcome, notify_recipients};
 use super::transition::{By, Journal, advance};
-use super::{Actor, MAX_REASON_CHARS, Platform, WorkflowError, parse_date, subject_cipher, text_field, visible};
+use super::{Actor, MAX_REASON_CHARS, Platform, WorkflowError, parse_date, text_field, visible};
 use crate::domain::Role;
 use crate::domain::objection::{DecisionOutcome, ObjectionEvent, Outcome};
 use crate::notify::message::{ReviewDecided, ReviewRequested};
 use crate::workflow::notices::{To, send};
+use crate::workflow::subjects;
 use serde_json::{Map, Value};
 
 /// The body of `POST /objections/{id}/review`: a subject may give a reason; an officer must give
@@ -65,7 +66,7 @@ fn request_review(
             let message = format!("a re-review could be requested until {until}");
             return Err(WorkflowError::Conflict { code: "review_window_closed", message });
         }
-        let cipher = subject_cipher(conn, platform, &row.subject_id)?;
+        let cipher = subjects::cipher_by_subject(conn, platform, &row.subject_id)?;
         let mut journal = Journal::new(request_id);
         let period = platform.policies.workflow.review.decision_working_days;
         let due = platform.policies.calendar.add_working_days(today, period).due_on;
@@ -105,7 +106,7 @@ fn decide_review(
             let message = "the record was withdrawn; a re-review can only confirm that".into();
             return Err(WorkflowError::Conflict { code: "record_closed", message });
         }
-        let cipher = subject_cipher(conn, platform, &row.subject_id)?;
+        let cipher = subjects::cipher_by_subject(conn, platform, &row.subject_id)?;
         let mut journal = Journal::new(request_id);
         let step = (&ObjectionEvent::DecideReview, &By::account(actor), Some(reason.as_str()));
         advance(conn, platform, &cipher, &mut journal, &mut row, step, |c| {
@@ -136,7 +137,7 @@ pub fn withdraw(
     let reason = optional_reason(reason.as_deref())?;
     platform.db.transaction(|conn| {
         let mut row = visible(conn, actor, id)?;
-        let cipher = subject_cipher(conn, platform, &row.subject_id)?;
+        let cipher = subjects::cipher_by_subject(conn, platform, &row.subject_id)?;
         let mut journal = Journal::new(request_id);
         let step = (&ObjectionEvent::Withdraw, &By::account(actor), reason.as_deref());
         advance(conn, platform, &cipher, &mut journal, &mut row, step, |_| Ok(()))?;

@@ -9,12 +9,13 @@
 //! of the objection id and the due date, so even a replayed pass cannot queue one twice.
 
 use super::transition::{By, Journal, advance, event_only};
-use super::{Platform, WorkflowError, parse_date, subject_cipher};
+use super::{Platform, WorkflowError, parse_date};
 use crate::domain::objection::ObjectionEvent;
 use crate::notify::message::{DeadlineBreached, DeadlineReminder};
 use crate::storage::objections::{self as rows, ObjectionRow};
 use crate::storage::records;
 use crate::workflow::notices::{To, send};
+use crate::workflow::subjects;
 
 /// Candidates taken per pass and kind; the job runs again soon after.
 const BATCH: i64 = 200;
@@ -45,7 +46,7 @@ pub fn run_once(platform: &Platform) -> Result<Swept, WorkflowError> {
 /// Sends the reminder of `row`'s current deadline, unless another pass already took it.
 fn remind(platform: &Platform, request_id: &str, row: &ObjectionRow) -> Result<bool, WorkflowError> {
     let Some(due_on) = row.due_on.clone() else { return Ok(false) };
-    let cipher = subject_cipher(&mut *platform.db.get()?, platform, &row.subject_id)?;
+    let cipher = subjects::cipher_by_subject(&mut *platform.db.get()?, platform, &row.subject_id)?;
     platform.db.transaction(|conn| {
         // The claim is the transaction's first statement: on SQLite a write after a read in a
         // deferred transaction fails at once when another instance wrote meanwhile.
@@ -71,7 +72,7 @@ fn remind(platform: &Platform, request_id: &str, row: &ObjectionRow) -> Result<b
 fn miss_deadline(platform: &Platform, request_id: &str, mut row: ObjectionRow) -> Result<bool, WorkflowError> {
     let Some(due_on) = row.due_on.clone() else { return Ok(false) };
     // Outside the transaction, so that its first statement is the conditional state write.
-    let cipher = subject_cipher(&mut *platform.db.get()?, platform, &row.subject_id)?;
+    let cipher = subjects::cipher_by_subject(&mut *platform.db.get()?, platform, &row.subject_id)?;
     let result = platform.db.transaction(|conn| {
         let mut journal = Journal::new(request_id);
         let step = (&ObjectionEvent::MissDeadline, &By::system(), None);
