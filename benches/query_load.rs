@@ -11,6 +11,8 @@
 //!   D seconds each (default 10; `CREDIT_LOAD_SECONDS`), alternating baseline / audited twice,
 //!   and prints requests/s, p50 and p99 and the ratio.
 //!
+//! `CREDIT_LOAD_ONLY=audited` drives one path alone (for a profiler).
+//!
 //! `cargo bench --bench query_load` (SQLite), and with
 //! `CREDIT_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres` for PostgreSQL too.
 
@@ -191,9 +193,15 @@ fn run(backend: &'static str, subjects: u64, clients: u64, seconds: u64) {
         drive(baseline.clone(), clients, 2, subjects).await;
         drive(audited.clone(), clients, 2, subjects).await;
         let mut results: Vec<(&str, Phase)> = Vec::new();
+        // `CREDIT_LOAD_ONLY=audited` (or `baseline`) drives one path alone, for profiling.
+        let only = std::env::var("CREDIT_LOAD_ONLY").unwrap_or_default();
         for _ in 0..2 {
-            results.push(("baseline", drive(baseline.clone(), clients, seconds, subjects).await));
-            results.push(("audited", drive(audited.clone(), clients, seconds, subjects).await));
+            if only != "audited" {
+                results.push(("baseline", drive(baseline.clone(), clients, seconds, subjects).await));
+            }
+            if only != "baseline" {
+                results.push(("audited", drive(audited.clone(), clients, seconds, subjects).await));
+            }
         }
         let mut total = |name: &str| -> (f64, Duration, Duration, u64) {
             let mut merged = Phase { requests: 0, errors: 0, latencies: Vec::new(), elapsed: Duration::ZERO };
