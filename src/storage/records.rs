@@ -247,19 +247,29 @@ pub fn annotations_for(
 /// A version's framed field cells (see `cell_set`).
 pub type CellSet = Vec<u8>;
 
+/// One disclosable record as the query hot path loads it.
+pub struct ActiveRecord {
+    pub row: RecordRow,
+    /// The cell set of the current version (`None` for a version without fields).
+    pub cells: Option<CellSet>,
+    /// The subject's statement on the record, still sealed.
+    pub statement: Option<Vec<u8>>,
+}
+
 /// The query hot path in one statement: a subject's active, unsuppressed records, each with
-/// the cell set of its current version (`None` for a version without fields). The caller
+/// the cell set of its current version and the subject's statement, if any. The caller
 /// filters by purpose and opens only the allowed cells.
-pub fn active_with_cells(
-    conn: &mut AnyConnection,
-    subject_id: &str,
-) -> Result<Vec<(RecordRow, Option<CellSet>)>, StorageError> {
+pub fn active_with_cells(conn: &mut AnyConnection, subject_id: &str) -> Result<Vec<ActiveRecord>, StorageError> {
     Ok(records::table
         .inner_join(record_versions::table.on(record_versions::id.eq(records::current_version_id)))
+        .left_join(record_statements::table)
         .filter(records::subject_id.eq(subject_id))
         .filter(records::status.eq("active"))
         .filter(records::suppressed.eq(false))
         .order(records::id)
-        .select((RecordRow::as_select(), record_versions::cells))
-        .load(conn)?)
+        .select((RecordRow::as_select(), record_versions::cells, record_statements::statement_cell.nullable()))
+        .load::<(RecordRow, Option<CellSet>, Option<Vec<u8>>)>(conn)?
+        .into_iter()
+        .map(|(row, cells, statement)| ActiveRecord { row, cells, statement })
+        .collect())
 }

@@ -16,7 +16,7 @@ use crate::crypto::CellCipher;
 use crate::domain::identifier::{ResidentIdNumber, SubjectIdentifier, UnifiedSocialCreditCode};
 use crate::domain::{Role, SubjectKind};
 use crate::policy::purposes::Purpose;
-use crate::storage::records::RecordRow;
+use crate::storage::records::{ActiveRecord, RecordRow};
 use crate::storage::{AnyConnection, authorizations as grants, records, subjects as subject_rows};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -171,13 +171,15 @@ fn disclose(
             && purpose.allows_record_type(&r.record_type)
     };
     let mut out: Vec<DisclosedRecord> = Vec::new();
-    for (row, cells) in records::active_with_cells(conn, subject_id)? {
+    for ActiveRecord { row, cells, statement } in records::active_with_cells(conn, subject_id)? {
         if !visible(&row) {
             continue;
         }
         let fields = super::record_cells::open(cipher, &row.current_version_id, cells.as_deref(), |name| {
             purpose.allows_field(&row.record_type, name)
         })?;
+        // The subject's statement goes with the record in every disclosure.
+        let statement = statement.map(|cell| super::record_statement::open(cipher, &row.id, &cell)).transpose()?;
         out.push(DisclosedRecord {
             id: row.id,
             record_type: row.record_type,
@@ -186,17 +188,8 @@ fn disclose(
             status: row.status,
             disputed: row.disputed,
             fields,
-            statement: None,
+            statement,
         });
-    }
-    // The subject's statement goes with the record in every disclosure.
-    if !out.is_empty() {
-        let record_ids: Vec<String> = out.iter().map(|r| r.id.clone()).collect();
-        for (record_id, cell) in records::statements_for(conn, &record_ids)? {
-            if let Some(record) = out.iter_mut().find(|r| r.id == record_id) {
-                record.statement = Some(super::record_statement::open(cipher, &record_id, &cell)?);
-            }
-        }
     }
     Ok(out)
 }
