@@ -43,6 +43,7 @@ pub fn prepare(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Plat
         policies: Arc::new(policies),
         audit,
         organization_kinds: Default::default(),
+        tokens: Default::default(),
     };
     ensure_first_admin(&platform)?;
     Ok(platform)

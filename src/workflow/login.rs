@@ -99,7 +99,9 @@ pub fn log_in(platform: &Platform, email: &str, password_text: &str) -> Result<S
 
 pub fn log_out(platform: &Platform, token: &str) -> Result<(), WorkflowError> {
     let now = platform.clock.now_naive();
-    accounts::revoke_token(&mut *platform.db.get()?, &token_hash(platform, token), now)?;
+    let hash = token_hash(platform, token);
+    accounts::revoke_token(&mut *platform.db.get()?, &hash, now)?;
+    platform.tokens.forget_token(&hash);
     Ok(())
 }
 
@@ -109,25 +111,32 @@ pub fn authenticate(platform: &Platform, token: &str) -> Result<Actor, WorkflowE
     if token.len() > 128 {
         return Err(INVALID_TOKEN);
     }
-    let found = accounts::find_token(&mut *platform.db.get()?, &token_hash(platform, token))?;
+    let hash = token_hash(platform, token);
+    let now = platform.clock.now();
+    if let Some(actor) = platform.tokens.get(&hash, now) {
+        return Ok(actor);
+    }
+    let found = accounts::find_token(&mut *platform.db.get()?, &hash)?;
     let Some((token_row, account)) = found else {
         return Err(INVALID_TOKEN);
     };
     if token_row.revoked_at.is_some() {
         return Err(INVALID_TOKEN);
     }
-    if token_row.expires_at <= platform.clock.now_naive() {
+    if token_row.expires_at <= now.naive_utc() {
         return Err(WorkflowError::Unauthenticated { code: "token_expired", message: "the token has expired" });
     }
     if account.disabled {
         return Err(WorkflowError::Unauthenticated { code: "account_disabled", message: "this account is disabled" });
     }
-    Ok(Actor {
+    let actor = Actor {
         role: account.role.parse().map_err(WorkflowError::internal)?,
         account_id: account.id,
         organization_id: account.organization_id,
         subject_id: account.subject_id,
-    })
+    };
+    platform.tokens.remember(hash, &actor, token_row.expires_at, now);
+    Ok(actor)
 }
 
 /// A long-lived token for a machine client, issued by an admin.

@@ -223,5 +223,7 @@ pub fn disable_account(platform: &Platform, actor: &Actor, account_id: &str) -> 
             access_log::change(platform, actor, Action::AccountChange, None, Vec::new()).reason("account_disabled");
         platform.audit.record_in(conn, &[entry])?;
         Ok(())
-    })
+    })?;
+    platform.tokens.forget_account(account_id);
+    Ok(())
 }

@@ -34,6 +34,7 @@ pub mod rotate_keys;
 pub mod shred_subject;
 pub mod subjects;
 pub mod submit_record;
+pub mod token_cache;
 
 pub use actor::Actor;
 pub use error::WorkflowError;

@@ -23,6 +23,8 @@ pub struct Platform {
     /// The access log: every read of personal data is recorded here before it is answered.
     pub audit: AuditLog,
     pub organization_kinds: Arc<OrganizationKinds>,
+    /// Bearer tokens authenticated in the last two seconds (`token_cache` says why).
+    pub tokens: Arc<super::token_cache::TokenCache>,
 }
 
 /// Organization kinds never change once created, so each instance may remember them; this is
