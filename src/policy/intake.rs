@@ -49,12 +49,12 @@ impl RecordType {
         if !self.describes(subject_kind) {
             return Err(FieldRefusal { code: "wrong_subject_kind", field: None });
         }
+        // Catalogue fields were checked against the prohibited list at start-up, so only a
+        // name the catalogue does not know needs the (costlier) prohibited-name match.
         for name in values.keys() {
-            if prohibited_reason(name).is_some() {
-                return Err(FieldRefusal::on("prohibited_field", name));
-            }
             if self.field(name).is_none() {
-                return Err(FieldRefusal::on("unknown_field", name));
+                let code = if prohibited_reason(name).is_some() { "prohibited_field" } else { "unknown_field" };
+                return Err(FieldRefusal::on(code, name));
             }
         }
         let mut accepted = Vec::with_capacity(self.fields.len());
