@@ -5,9 +5,11 @@
 //! so a typo is an error, never a silently created file, and libpq's message survives.
 
 use super::StorageError;
+use super::wal_checkpointer::Checkpointer;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection, Pool, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(diesel::MultiConnection)]
@@ -95,6 +97,8 @@ impl ManageConnection for AnyManager {
                      PRAGMA cache_size = -32768; PRAGMA mmap_size = 0; PRAGMA temp_store = MEMORY;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
+                conn.batch_execute(&format!("PRAGMA wal_autocheckpoint = {}", super::wal_checkpointer::BACKSTOP_PAGES))
+                    .map_err(r2d2::Error::QueryError)?;
                 Ok(AnyConnection::Sqlite(conn))
             }
         }
@@ -109,12 +113,18 @@ impl ManageConnection for AnyManager {
     }
 }
 
+fn manager_for(target: &Target) -> AnyManager {
+    AnyManager { target: target.clone() }
+}
+
 /// The pool plus what the layers above may ask about it.
 #[derive(Clone)]
 pub struct Database {
     pool: Pool<AnyManager>,
     backend: Backend,
     target: Target,
+    /// SQLite only: checkpoints off the request path, for as long as any clone lives.
+    _checkpointer: Option<Arc<Checkpointer>>,
 }
 
 impl Database {
@@ -135,7 +145,13 @@ impl Database {
             .connection_timeout(timeout)
             .build(manager)
             .map_err(|e| StorageError::Connect(e.to_string()))?;
-        Ok(Database { pool, backend, target })
+        let checkpointer = match backend {
+            Backend::Sqlite => Some(Arc::new(Checkpointer::start(
+                manager_for(&target).connect().map_err(|e| StorageError::Connect(e.to_string()))?,
+            ))),
+            Backend::Postgres => None,
+        };
+        Ok(Database { pool, backend, target, _checkpointer: checkpointer })
     }
 
     pub fn backend(&self) -> Backend {
@@ -158,7 +174,7 @@ impl Database {
     /// A connection outside the pool, configured like pooled ones, for a long-lived worker
     /// (the audit writer) that must never wait for a pool its own waiters may have exhausted.
     pub fn dedicated(&self) -> Result<AnyConnection, StorageError> {
-        AnyManager { target: self.target.clone() }.connect().map_err(|e| StorageError::Connect(e.to_string()))
+        manager_for(&self.target).connect().map_err(|e| StorageError::Connect(e.to_string()))
     }
 
     /// Reachability for /readyz.

@@ -30,6 +30,7 @@ mod error;
 mod migrate;
 pub mod schema;
 mod transaction;
+mod wal_checkpointer;
 
 pub mod accounts;
 pub mod audit_log;
