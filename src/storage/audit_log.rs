@@ -54,10 +54,10 @@ const INSERT_CHUNK: usize = 500;
 pub fn lock_head(conn: &mut AnyConnection) -> Result<(i64, Vec<u8>), StorageError> {
     // A no-op UPDATE is the portable row lock; RETURNING reads the head as of the lock, i.e.
     // after any concurrent appender committed (PostgreSQL re-reads the row it waited for).
-    Ok(diesel::update(audit_head::table.find(1))
+    Ok(on_backend!(conn, |c| diesel::update(audit_head::table.find(1))
         .set(audit_head::id.eq(audit_head::id))
         .returning((audit_head::sequence, audit_head::mac))
-        .get_result(conn)?)
+        .get_result(c))?)
 }
 
 /// The head as committed, without locking (verification, checkpoints).

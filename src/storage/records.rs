@@ -260,7 +260,7 @@ pub struct ActiveRecord {
 /// the cell set of its current version and the subject's statement, if any. The caller
 /// filters by purpose and opens only the allowed cells.
 pub fn active_with_cells(conn: &mut AnyConnection, subject_id: &str) -> Result<Vec<ActiveRecord>, StorageError> {
-    Ok(records::table
+    let rows: Vec<(RecordRow, Option<CellSet>, Option<Vec<u8>>)> = on_backend!(conn, |c| records::table
         .inner_join(record_versions::table.on(record_versions::id.eq(records::current_version_id)))
         .left_join(record_statements::table)
         .filter(records::subject_id.eq(subject_id))
@@ -268,8 +268,6 @@ pub fn active_with_cells(conn: &mut AnyConnection, subject_id: &str) -> Result<V
         .filter(records::suppressed.eq(false))
         .order(records::id)
         .select((RecordRow::as_select(), record_versions::cells, record_statements::statement_cell.nullable()))
-        .load::<(RecordRow, Option<CellSet>, Option<Vec<u8>>)>(conn)?
-        .into_iter()
-        .map(|(row, cells, statement)| ActiveRecord { row, cells, statement })
-        .collect())
+        .load(c))?;
+    Ok(rows.into_iter().map(|(row, cells, statement)| ActiveRecord { row, cells, statement }).collect())
 }

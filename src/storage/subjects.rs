@@ -66,10 +66,10 @@ pub fn with_key_by_index(
     index: &[u8],
 ) -> Result<Option<(String, String, super::keys::DataKeyRow)>, StorageError> {
     use super::schema::data_keys;
-    Ok(subjects::table
+    Ok(on_backend!(conn, |c| subjects::table
         .inner_join(data_keys::table)
         .filter(subjects::identifier_index.eq(index))
         .select((subjects::id, subjects::kind, super::keys::DataKeyRow::as_select()))
-        .first(conn)
-        .optional()?)
+        .first(c)
+        .optional())?)
 }
