@@ -107,19 +107,11 @@ impl From<ScanRow> for AuditEntryRow {
 
 /// Entries with `first <= sequence <= last`, in sequence order.
 pub fn range(conn: &mut AnyConnection, first: i64, last: i64) -> Result<Vec<AuditEntryRow>, StorageError> {
-    macro_rules! load {
-        ($conn:expr) => {
-            audit_entries::table
-                .filter(audit_entries::sequence.between(first, last))
-                .order(audit_entries::sequence)
-                .select(audit_entries::all_columns)
-                .load::<ScanRow>($conn)?
-        };
-    }
-    let rows = match conn {
-        AnyConnection::Sqlite(c) => load!(c),
-        AnyConnection::Postgresql(c) => load!(c),
-    };
+    let rows: Vec<ScanRow> = on_backend!(conn, |c| audit_entries::table
+        .filter(audit_entries::sequence.between(first, last))
+        .order(audit_entries::sequence)
+        .select(audit_entries::all_columns)
+        .load(c))?;
     Ok(rows.into_iter().map(AuditEntryRow::from).collect())
 }
 
