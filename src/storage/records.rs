@@ -1,7 +1,10 @@
 //! Records, their append-only versions and one encrypted cell per field value. Batch inserts
 //! take slices so that intake writes a whole chunk in a few statements.
 
-use super::schema::{organizations, record_annotations, record_statements, record_versions, records};
+use super::keys::DataKeyRow;
+use super::schema::{
+    data_keys, organizations, record_annotations, record_statements, record_versions, records, subjects,
+};
 use super::{AnyConnection, StorageError, Timestamp};
 use diesel::prelude::*;
 
@@ -256,18 +259,50 @@ pub struct ActiveRecord {
     pub statement: Option<Vec<u8>>,
 }
 
-/// The query hot path in one statement: a subject's active, unsuppressed records, each with
-/// the cell set of its current version and the subject's statement, if any. The caller
-/// filters by purpose and opens only the allowed cells.
-pub fn active_with_cells(conn: &mut AnyConnection, subject_id: &str) -> Result<Vec<ActiveRecord>, StorageError> {
-    let rows: Vec<(RecordRow, Option<CellSet>, Option<Vec<u8>>)> = on_backend!(conn, |c| records::table
-        .inner_join(record_versions::table.on(record_versions::id.eq(records::current_version_id)))
-        .left_join(record_statements::table)
-        .filter(records::subject_id.eq(subject_id))
-        .filter(records::status.eq("active"))
-        .filter(records::suppressed.eq(false))
+/// A subject found by its blind index, with its data key and its active, unsuppressed
+/// records — everything a query may disclose, still sealed.
+pub struct SubjectDisclosure {
+    pub subject_id: String,
+    pub kind: String,
+    pub key: DataKeyRow,
+    pub records: Vec<ActiveRecord>,
+}
+
+type DisclosureRow = (String, String, DataKeyRow, Option<RecordRow>, Option<CellSet>, Option<Vec<u8>>);
+
+/// The query hot path in one statement (one round trip on PostgreSQL): the subject behind a
+/// blind index, its data key, and each active, unsuppressed record with the cell set of its
+/// current version and the subject's statement. The caller decides the purpose and opens
+/// only the allowed cells; nothing here is decrypted.
+pub fn disclosable_by_index(
+    conn: &mut AnyConnection,
+    identifier_index: &[u8],
+) -> Result<Option<SubjectDisclosure>, StorageError> {
+    let rows: Vec<DisclosureRow> = on_backend!(conn, |c| subjects::table
+        .inner_join(data_keys::table)
+        .left_join(records::table.on(
+            records::subject_id.eq(subjects::id).and(records::status.eq("active")).and(records::suppressed.eq(false))
+        ),)
+        .left_join(record_versions::table.on(record_versions::id.eq(records::current_version_id)))
+        .left_join(record_statements::table.on(record_statements::record_id.eq(records::id)))
+        .filter(subjects::identifier_index.eq(identifier_index))
         .order(records::id)
-        .select((RecordRow::as_select(), record_versions::cells, record_statements::statement_cell.nullable()))
+        .select((
+            subjects::id,
+            subjects::kind,
+            DataKeyRow::as_select(),
+            Option::<RecordRow>::as_select(),
+            record_versions::cells.nullable(),
+            record_statements::statement_cell.nullable(),
+        ))
         .load(c))?;
-    Ok(rows.into_iter().map(|(row, cells, statement)| ActiveRecord { row, cells, statement }).collect())
+    let mut rows = rows.into_iter();
+    let Some((subject_id, kind, key, first, cells, statement)) = rows.next() else {
+        return Ok(None);
+    };
+    let records = std::iter::once((first, cells, statement))
+        .chain(rows.map(|(_, _, _, row, cells, statement)| (row, cells, statement)))
+        .filter_map(|(row, cells, statement)| row.map(|row| ActiveRecord { row, cells, statement }))
+        .collect();
+    Ok(Some(SubjectDisclosure { subject_id, kind, key, records }))
 }

@@ -59,17 +59,3 @@ pub fn insert_many(conn: &mut AnyConnection, rows: &[SubjectRow]) -> Result<(), 
     }
     Ok(())
 }
-
-/// The query hot path's one lookup: the subject (id, kind) and its data key, by blind index.
-pub fn with_key_by_index(
-    conn: &mut AnyConnection,
-    index: &[u8],
-) -> Result<Option<(String, String, super::keys::DataKeyRow)>, StorageError> {
-    use super::schema::data_keys;
-    Ok(on_backend!(conn, |c| subjects::table
-        .inner_join(data_keys::table)
-        .filter(subjects::identifier_index.eq(index))
-        .select((subjects::id, subjects::kind, super::keys::DataKeyRow::as_select()))
-        .first(c)
-        .optional())?)
-}

@@ -1,10 +1,12 @@
 //! The purpose-bound query (DESIGN §5), the platform's hot path:
-//! 1. the purpose is on the closed list and allowed for the requester's organization kind, and
+//! 1. one statement finds the subject through the blind index, with its data key and its
+//!    active, unsuppressed records, all still sealed;
+//! 2. the purpose is on the closed list and allowed for the requester's organization kind, and
 //!    a purpose that needs the subject's authorization has a live, matching one — otherwise 403
-//!    with a reason code;
-//! 2. the subject is found through the blind index; only its disclosable records of the
-//!    allowed categories and levels are loaded;
-//! 3. only the fields the purpose allows are loaded and decrypted — no other cell is touched;
+//!    with a reason code, and nothing loaded is opened;
+//! 3. only records of the allowed categories, levels and types are disclosed, and of those only
+//!    the fields the purpose allows are decrypted: a version's cells are one framed row, read
+//!    together, but no other cell is opened (a test counts decryptions);
 //! 4. the access-log entry (allowed or denied) is durable before anything is returned; if it
 //!    cannot be written the answer is 503 and nothing is disclosed.
 //!
@@ -17,7 +19,7 @@ use crate::domain::identifier::{ResidentIdNumber, SubjectIdentifier, UnifiedSoci
 use crate::domain::{Role, SubjectKind};
 use crate::policy::purposes::Purpose;
 use crate::storage::records::{ActiveRecord, RecordRow};
-use crate::storage::{AnyConnection, authorizations as grants, records, subjects as subject_rows};
+use crate::storage::{AnyConnection, authorizations as grants, records};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -90,33 +92,33 @@ pub fn query(platform: &Platform, actor: &Actor, request: QueryRequest) -> Resul
     };
     let mut conn = platform.db.get()?;
     let index = subjects::identifier_index(platform, &identifier);
-    let subject = subject_rows::with_key_by_index(&mut conn, &index)?;
-    access.subject_id = subject.as_ref().map(|(id, _, _)| id.clone());
-    let purpose = match decide(&mut conn, platform, &organization_id, &request, subject.as_ref().map(|s| s.0.as_str()))
-    {
+    let found = records::disclosable_by_index(&mut conn, &index)?;
+    let subject_id = found.as_ref().map(|f| f.subject_id.clone());
+    access.subject_id = subject_id.clone();
+    let decided = decide(&mut conn, platform, &organization_id, &request, subject_id.as_deref());
+    drop(conn);
+    let purpose = match decided {
         Ok(purpose) => purpose,
         Err(denial) => {
-            drop(conn);
             access_log::record(platform, access.denied(denial.logged))?;
             return Err(WorkflowError::forbidden(denial.code, denial.message));
         }
     };
     access.hide_from_subject_for_days(purpose.subject_view_delay_days);
-    let kind = subject.as_ref().and_then(|(_, k, _)| k.parse().ok()).unwrap_or(identifier.kind_hint());
-    let records = match &subject {
-        Some((subject_id, _, key)) if key.wrapped.is_some() => {
-            let cipher = platform.keys.cipher_for(key)?;
-            disclose(&mut conn, platform, purpose, &cipher, subject_id)?
+    let kind = found.as_ref().and_then(|f| f.kind.parse().ok()).unwrap_or(identifier.kind_hint());
+    let records = match found {
+        Some(found) if found.key.wrapped.is_some() => {
+            let cipher = platform.keys.cipher_for(&found.key)?;
+            disclose(platform, purpose, &cipher, found.records)?
         }
         // A shredded subject has nothing left to disclose.
         _ => Vec::new(),
     };
-    drop(conn);
     access.record_ids = records.iter().map(|r| r.id.clone()).collect();
     access.fields = disclosed_fields(&records);
     // Durable before the answer leaves: an error here is a 503 and the records are dropped.
     access_log::record(platform, access.allowed())?;
-    Ok(QueryAnswer { query_id, subject: SubjectView { id: subject.map(|s| s.0), kind }, records })
+    Ok(QueryAnswer { query_id, subject: SubjectView { id: subject_id, kind }, records })
 }
 
 fn decide<'p>(
@@ -154,14 +156,13 @@ fn decide<'p>(
     }
 }
 
-/// Loads the disclosable records with their current cell sets in one statement and decrypts
-/// exactly the fields the purpose allows: the other cells are read with them but never opened.
+/// Decrypts exactly the fields the purpose allows of the records it may see: the other cells
+/// were loaded with them but are never opened.
 fn disclose(
-    conn: &mut AnyConnection,
     platform: &Platform,
     purpose: &Purpose,
     cipher: &CellCipher,
-    subject_id: &str,
+    loaded: Vec<ActiveRecord>,
 ) -> Result<Vec<DisclosedRecord>, WorkflowError> {
     let today = platform.clock.today().to_string();
     let visible = |r: &RecordRow| {
@@ -171,7 +172,7 @@ fn disclose(
             && purpose.allows_record_type(&r.record_type)
     };
     let mut out: Vec<DisclosedRecord> = Vec::new();
-    for ActiveRecord { row, cells, statement } in records::active_with_cells(conn, subject_id)? {
+    for ActiveRecord { row, cells, statement } in loaded {
         if !visible(&row) {
             continue;
         }

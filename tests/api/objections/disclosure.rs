@@ -4,7 +4,7 @@
 //! new version is disclosed and the organization that queried it earlier is told.
 
 use super::case;
-use credit_platform::storage::records;
+use credit_platform::storage::{records, subjects};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -41,8 +41,10 @@ async fn queries_show_the_dispute_and_statement_withhold_an_overdue_record_and_r
     assert!(query(&case, &requester).await.is_empty(), "an overdue objection suppresses the record");
     let mut conn = case.app.platform.db.get().unwrap();
     let subject_id = case.record_row(&record).subject_id;
-    let visible = records::active_with_cells(&mut conn, &subject_id).unwrap();
-    assert!(visible.is_empty(), "the hot path's own statement no longer returns the suppressed record");
+    let index = subjects::find(&mut conn, &subject_id).unwrap().unwrap().identifier_index;
+    let found = records::disclosable_by_index(&mut conn, &index).unwrap().unwrap();
+    assert_eq!(found.subject_id, subject_id);
+    assert!(found.records.is_empty(), "the hot path's own statement no longer returns the suppressed record");
     drop(conn);
 
     // The late correction closes the case: the new version is disclosed, undisputed, and the
