@@ -79,6 +79,18 @@ async fn a_clean_log_verifies_through_the_api_and_the_verification_is_logged() {
     assert_eq!((report["ok"].clone(), report["entries"].clone()), (json!(true), json!(22)), "{report}");
 }
 
+/// One append larger than PostgreSQL's insert chunk (500 rows) goes in several statements
+/// within one transaction, and the chain still holds end to end.
+#[tokio::test]
+async fn an_append_of_many_chunks_keeps_one_verifiable_chain() {
+    let app = spawn_app().await;
+    let token = officer(&app).await;
+    seed(&app, 1001);
+    seed(&app, 500);
+    let report = verify(&app, &token).await;
+    assert_eq!((report["ok"].clone(), report["entries"].clone()), (json!(true), json!(1501)), "{report}");
+}
+
 #[tokio::test]
 async fn concurrent_appends_all_land_in_one_chain_in_shared_transactions() {
     let app = spawn_app().await;
