@@ -143,7 +143,7 @@ async fn the_access_log_page_names_the_requesting_organization() {
     let (status, html) = page(&app, &client, "/ui/me/access-log").await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("南京市商务局"), "{html}");
-    assert!(html.contains("administrative_organ") && html.contains("准予"), "{html}");
+    assert!(html.contains("行政机关") && html.contains("准予") && !html.contains("administrative_organ"), "{html}");
     assert!(html.contains("penalty_content"), "the fields read: {html}");
 }
 

@@ -3,6 +3,7 @@
 //! (`POST /ui/me/authorizations/{id}/revoke` -> `authorizations::revoke`).
 
 use super::actions::{act_then_show, flash};
+use super::labels::label;
 use super::pages::as_subject;
 use super::session;
 use super::text::{Lang, Text};
@@ -86,7 +87,7 @@ pub(super) async fn page(req: HttpRequest, platform: web::Data<Platform>) -> Htt
             },
             id: v.id,
             organization: v.organization.name,
-            organization_kind: v.organization.kind,
+            organization_kind: label(ctx.lang, &v.organization.kind),
             valid_until: v.valid_until,
         })
         .collect();

@@ -9,6 +9,7 @@
 
 mod actions;
 mod authorizations;
+mod labels;
 mod login;
 mod objections;
 mod pages;

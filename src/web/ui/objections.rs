@@ -5,6 +5,7 @@
 //! form of the records page (`POST /ui/me/records/{id}/statement` -> `record_statement::put`).
 
 use super::actions::{act_then_show, flash};
+use super::labels::label;
 use super::pages::as_subject;
 use super::session;
 use super::text::Text;
@@ -81,11 +82,15 @@ pub(super) async fn page(req: HttpRequest, platform: web::Data<Platform>, reques
             ground: ground_label(t, &v.ground),
             fields: v.fields.join(", "),
             id: v.id,
-            status: v.status,
+            status: label(ctx.lang, &v.status),
             filed_on: v.filed_on,
             due_on: v.due_on.or(v.provider_due_on).unwrap_or_default(),
             days_left: v.days_left,
-            events: v.events,
+            events: v
+                .events
+                .into_iter()
+                .map(|e| read::EventView { kind: label(ctx.lang, &e.kind), status: label(ctx.lang, &e.status), ..e })
+                .collect(),
         })
         .collect();
     let tpl = ObjectionsPage {

@@ -5,6 +5,7 @@
 //! Authentication and the use case share one blocking hop; an unknown, expired or revoked
 //! session goes back to the sign-in page (and its cookie is dropped), another role gets 403.
 
+use super::labels::label;
 use super::session::{self, SESSION_COOKIE};
 use super::text::Text;
 use super::{Ctx, notice, page, see_other};
@@ -171,8 +172,8 @@ fn record_row(view: RecordView, platform: &Platform, ctx: &Ctx) -> RecordRow {
         open,
         type_name: type_name.unwrap_or_else(|| view.record_type.clone()),
         record_type: view.record_type,
-        category: view.category,
-        status: view.status,
+        category: label(ctx.lang, &view.category),
+        status: label(ctx.lang, &view.status),
         disputed: view.disputed,
         disclose_until: view.disclose_until.unwrap_or_default(),
         provider: view.provider.name,
@@ -182,7 +183,7 @@ fn record_row(view: RecordView, platform: &Platform, ctx: &Ctx) -> RecordRow {
             .into_iter()
             .map(|v| VersionRow {
                 version: v.version,
-                change_kind: v.change_kind,
+                change_kind: label(ctx.lang, &v.change_kind),
                 at: v.at,
                 reason: v.reason,
                 source: v
@@ -198,7 +199,7 @@ fn record_row(view: RecordView, platform: &Platform, ctx: &Ctx) -> RecordRow {
 fn access_row(access: AccessView, ctx: &Ctx) -> AccessRow {
     let t = ctx.t();
     let (organization, organization_kind) = match access.organization {
-        Some(o) => (o.name, o.kind),
+        Some(o) => (o.name, label(ctx.lang, &o.kind)),
         None => (t.platform.to_owned(), String::new()),
     };
     let purpose = access

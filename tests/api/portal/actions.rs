@@ -61,7 +61,7 @@ async fn an_authorization_is_granted_listed_and_revoked_through_the_forms() {
     assert_eq!(granted.headers()[LOCATION], "/ui/me/authorizations?done=granted");
     let (_, html) = page(&app, &client, "/ui/me/authorizations?done=granted").await;
     assert!(html.contains("已授权。"), "{html}");
-    assert!(html.contains("<td>南京银行</td>") && html.contains("<td>financial_institution</td>"), "{html}");
+    assert!(html.contains("<td>南京银行</td>") && html.contains("<td>金融机构</td>"), "{html}");
     assert!(html.contains("<td>信贷审批、贷后管理、担保</td>") && html.contains(">2026-12-31</time>"), "{html}");
     assert!(html.contains("<td>有效</td>"), "{html}");
     let revoke = value_after(&html, "<td>有效</td>", "action");
@@ -118,9 +118,11 @@ async fn an_objection_is_filed_from_the_records_page_seen_with_its_due_date_and_
     assert!(html.contains("异议已提交。") && html.contains("信息有错误或遗漏"), "{html}");
     assert!(html.contains(r#"<time datetime="2026-10-10" class="due">2026-10-10</time>"#), "due 2026-10-10: {html}");
     assert!(html.contains("penalty_content"), "{html}");
-    for kind in ["filed", "accept", "forward"] {
-        assert!(html.contains(&format!("<td><code>{kind}</code></td>")), "timeline {kind}: {html}");
+    // The timeline in words, not codes.
+    for event in ["提出异议", "受理", "转交提供单位"] {
+        assert!(html.contains(&format!("<td>{event}</td>")), "timeline {event}: {html}");
     }
+    assert!(!html.contains("<td>forward</td>") && html.contains("<dd>提供单位核查中</dd>"), "{html}");
     // A second objection to the same record: the workflow's conflict.
     let again = post_form(&app, &client, "/ui/me/objections", &fields).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
@@ -135,7 +137,7 @@ async fn an_objection_is_filed_from_the_records_page_seen_with_its_due_date_and_
     assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
     assert_eq!(withdrawn.headers()[LOCATION], "/ui/me/objections?done=withdrawn");
     let (_, html) = page(&app, &client, "/ui/me/objections").await;
-    assert!(html.contains("<code>withdrawn</code>") && !html.contains("/withdraw\""), "{html}");
+    assert!(html.contains("<dd>已撤回</dd>") && !html.contains("/withdraw\""), "{html}");
 }
 
 #[tokio::test]
