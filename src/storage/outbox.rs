@@ -37,13 +37,10 @@ pub struct OutboxRow {
 ///
 /// `ON CONFLICT DO NOTHING` rather than catching the unique violation: on PostgreSQL a failed
 /// statement aborts the caller's whole transaction, which would take the event down with it.
-/// diesel's MultiConnection has no ON CONFLICT, hence one arm per dialect.
+/// diesel's MultiConnection has no ON CONFLICT, hence `on_backend!`.
 pub fn insert(conn: &mut AnyConnection, row: &OutboxRow) -> Result<bool, StorageError> {
     let query = diesel::insert_into(outbox::table).values(row).on_conflict(outbox::dedupe_key).do_nothing();
-    let inserted = match conn {
-        AnyConnection::Sqlite(c) => query.execute(c)?,
-        AnyConnection::Postgresql(c) => query.execute(c)?,
-    };
+    let inserted = on_backend!(conn, |c| query.execute(c))?;
     Ok(inserted == 1)
 }
 

@@ -206,11 +206,8 @@ pub fn put_statement(
         .on_conflict(record_statements::record_id)
         .do_update()
         .set((record_statements::statement_cell.eq(cell), record_statements::updated_at.eq(now)));
-    // diesel's MultiConnection has no ON CONFLICT, hence one arm per dialect.
-    match conn {
-        AnyConnection::Sqlite(c) => query.execute(c)?,
-        AnyConnection::Postgresql(c) => query.execute(c)?,
-    };
+    // diesel's MultiConnection has no ON CONFLICT: run it on the concrete connection.
+    on_backend!(conn, |c| query.execute(c))?;
     Ok(())
 }
 
