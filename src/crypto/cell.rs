@@ -72,6 +72,10 @@ fn aad_bytes(version: u8, key_id: &KeyId, aad: &CellAad<'_>) -> Vec<u8> {
 
 /// Encrypt `plaintext` for the place `aad`. Fails only for plaintexts over 64 GiB.
 pub fn seal(key: &DataKey, key_id: KeyId, aad: &CellAad<'_>, plaintext: &[u8]) -> Result<Vec<u8>> {
+    seal_with(&Aes256Gcm::new(key.bytes().into()), key_id, aad, plaintext)
+}
+
+fn seal_with(cipher: &Aes256Gcm, key_id: KeyId, aad: &CellAad<'_>, plaintext: &[u8]) -> Result<Vec<u8>> {
     let nonce = random_nonce();
     // Exact capacity and in-place encryption: no plaintext copy survives in a freed buffer.
     let mut cell = Vec::with_capacity(MIN_CELL_LEN + plaintext.len());
@@ -79,7 +83,6 @@ pub fn seal(key: &DataKey, key_id: KeyId, aad: &CellAad<'_>, plaintext: &[u8]) -
     cell.extend_from_slice(&key_id);
     cell.extend_from_slice(&nonce);
     cell.extend_from_slice(plaintext);
-    let cipher = Aes256Gcm::new(key.bytes().into());
     let associated = aad_bytes(CELL_FORMAT_V1, &key_id, aad);
     match cipher.encrypt_inout_detached((&nonce).into(), &associated, (&mut cell[HEADER_LEN..]).into()) {
         Ok(tag) => {
@@ -124,11 +127,14 @@ fn parse(cell: &[u8]) -> Result<Parts<'_>> {
 
 /// Decrypt a cell sealed for the place `aad`. Counts towards `decryptions()`.
 pub fn open(key: &DataKey, aad: &CellAad<'_>, cell: &[u8]) -> Result<SecretBytes> {
+    open_with(&Aes256Gcm::new(key.bytes().into()), aad, cell)
+}
+
+fn open_with(cipher: &Aes256Gcm, aad: &CellAad<'_>, cell: &[u8]) -> Result<SecretBytes> {
     DECRYPTIONS.fetch_add(1, Ordering::Relaxed);
     THREAD_DECRYPTIONS.with(|n| n.set(n.get() + 1));
     let Parts { key_id, nonce, ciphertext, tag } = parse(cell)?;
     let mut plaintext = Zeroizing::new(ciphertext.to_vec());
-    let cipher = Aes256Gcm::new(key.bytes().into());
     let associated = aad_bytes(CELL_FORMAT_V1, key_id, aad);
     cipher
         .decrypt_inout_detached(nonce.into(), &associated, (&mut plaintext[..]).into(), tag.into())
@@ -144,14 +150,16 @@ pub fn cell_key_id(cell: &[u8]) -> Result<KeyId> {
 /// One subject's data key bound to its id and subject, for sealing and opening their cells.
 #[derive(Clone)]
 pub struct CellCipher {
-    key: DataKey,
+    /// The expanded AES key and GHASH key, computed once per subject rather than once per
+    /// cell (it was 1.5 % of intake); the `zeroize` feature of aes-gcm wipes both on drop.
+    aead: Aes256Gcm,
     key_id: KeyId,
     subject_id: String,
 }
 
 impl CellCipher {
     pub fn new(key: DataKey, key_id: KeyId, subject_id: impl Into<String>) -> Self {
-        Self { key, key_id, subject_id: subject_id.into() }
+        Self { aead: Aes256Gcm::new(key.bytes().into()), key_id, subject_id: subject_id.into() }
     }
 
     pub fn key_id(&self) -> KeyId {
@@ -167,7 +175,7 @@ impl CellCipher {
     }
 
     pub fn seal(&self, table: &str, column: &str, row_id: &str, plaintext: &[u8]) -> Result<Vec<u8>> {
-        seal(&self.key, self.key_id, &self.aad(table, column, row_id), plaintext)
+        seal_with(&self.aead, self.key_id, &self.aad(table, column, row_id), plaintext)
     }
 
     pub fn seal_str(&self, table: &str, column: &str, row_id: &str, value: &str) -> Result<Vec<u8>> {
@@ -180,7 +188,7 @@ impl CellCipher {
         if cell_key_id(cell)? != self.key_id {
             return Err(CryptoError::KeyIdMismatch);
         }
-        open(&self.key, &self.aad(table, column, row_id), cell)
+        open_with(&self.aead, &self.aad(table, column, row_id), cell)
     }
 
     pub fn open_string(&self, table: &str, column: &str, row_id: &str, cell: &[u8]) -> Result<SensitiveString> {
