@@ -1,19 +1,14 @@
 //! Intake of credit records (R-01..R-04, R-11): a submission is checked against the catalogue
-//! without touching the database, then whole chunks of checked submissions are stored in one
-//! transaction. Every field value, the subject's identifier and name, the source document and
-//! the consent reference are sealed under the subject's data key, bound to their rows.
+//! without touching the database; `intake_store` then stores whole chunks of checked
+//! submissions in one transaction, sealing every field value, the subject's identifier and name,
+//! the source document and the consent reference under the subject's data key.
 //!
 //! Refusals name a stable code and at most a field *name*, never a value.
 
-use super::{Actor, Platform, WorkflowError, access_log, subjects};
-use crate::audit::Action;
-use crate::crypto::CellCipher;
+use super::{Platform, WorkflowError};
 use crate::domain::SubjectKind;
 use crate::domain::identifier::SubjectIdentifier;
-use crate::domain::record::{ChangeKind, RecordStatus};
-use crate::policy::catalogue::RecordType;
-use crate::storage::AnyConnection;
-use crate::storage::records::{self, RecordRow, VersionRow};
+use crate::domain::record::RecordStatus;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -146,119 +141,4 @@ fn field_refusal_message(code: &str) -> &'static str {
         "wrong_subject_kind" => "this record type does not describe subjects of this kind",
         _ => "the field value does not have the type the catalogue requires",
     }
-}
-
-/// Rows of one chunk, written with a few batch statements.
-#[derive(Default)]
-struct ChunkRows {
-    records: Vec<RecordRow>,
-    versions: Vec<VersionRow>,
-}
-
-/// Stores checked submissions of `organization_id` in the caller's transaction.
-pub fn store_all(
-    conn: &mut AnyConnection,
-    platform: &Platform,
-    actor: &Actor,
-    organization_id: &str,
-    checked: &[CheckedSubmission],
-) -> Result<Vec<StoredRecord>, WorkflowError> {
-    let now = platform.clock.now_naive();
-    let today = platform.clock.today();
-    let wanted: Vec<subjects::SubjectRef<'_>> = checked
-        .iter()
-        .map(|c| subjects::SubjectRef { kind: c.subject_kind, identifier: &c.identifier, name: Some(&c.name) })
-        .collect();
-    let resolved = subjects::resolve_many(conn, platform, &wanted)?;
-    let mut rows = ChunkRows::default();
-    let mut stored = Vec::with_capacity(checked.len());
-    for submission in checked {
-        let (subject, cipher) = resolved
-            .get(submission.identifier.normalized())
-            .ok_or_else(|| WorkflowError::internal("subject not resolved"))?;
-        let record_type = platform
-            .policies
-            .catalogue
-            .get(&submission.record_type)
-            .ok_or_else(|| WorkflowError::internal("checked record type vanished"))?;
-        stored.push(prepare_rows(
-            &mut rows,
-            record_type,
-            submission,
-            &subject.id,
-            cipher,
-            actor,
-            organization_id,
-            today,
-            now,
-        )?);
-    }
-    records::insert_records(conn, &rows.records)?;
-    records::insert_versions(conn, &rows.versions)?;
-    let entries: Vec<_> = rows
-        .records
-        .iter()
-        .map(|r| access_log::change(platform, actor, Action::RecordSubmitted, Some(&r.subject_id), vec![r.id.clone()]))
-        .collect();
-    // Last in the transaction: the chain head stays locked until commit.
-    platform.audit.record_in(conn, &entries)?;
-    Ok(stored)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn prepare_rows(
-    rows: &mut ChunkRows,
-    record_type: &RecordType,
-    submission: &CheckedSubmission,
-    subject_id: &str,
-    cipher: &CellCipher,
-    actor: &Actor,
-    organization_id: &str,
-    today: NaiveDate,
-    now: crate::storage::Timestamp,
-) -> Result<StoredRecord, WorkflowError> {
-    let record_id = crate::storage::new_row_id();
-    let version_id = crate::storage::new_row_id();
-    let disclose_until = record_type.period.disclose_until(submission.conduct_ended_on, today);
-    let status = match disclose_until {
-        Some(until) if until < today => RecordStatus::Expired,
-        _ => RecordStatus::Active,
-    };
-    let source = serde_json::to_vec(&submission.source).map_err(WorkflowError::internal)?;
-    rows.versions.push(VersionRow {
-        id: version_id.clone(),
-        record_id: record_id.clone(),
-        version: 1,
-        change_kind: ChangeKind::Submitted.as_str().to_owned(),
-        actor_account_id: Some(actor.account_id.clone()),
-        reason_cell: None,
-        source_cell: cipher.seal("record_versions", "source", &version_id, &source)?,
-        consent_cell: submission
-            .consent_reference
-            .as_deref()
-            .map(|c| cipher.seal_str("record_versions", "consent", &version_id, c))
-            .transpose()?,
-        cells: Some(super::record_cells::seal(cipher, &version_id, &submission.fields)?),
-        created_at: now,
-    });
-    let disclose_until = disclose_until.map(|d| d.to_string());
-    rows.records.push(RecordRow {
-        id: record_id.clone(),
-        subject_id: subject_id.to_owned(),
-        provider_organization_id: organization_id.to_owned(),
-        record_type: record_type.code.clone(),
-        category: record_type.category.as_str().to_owned(),
-        disclosure_level: record_type.disclosure_for(submission.subject_kind).as_str().to_owned(),
-        status: status.as_str().to_owned(),
-        current_version: 1,
-        current_version_id: version_id,
-        conduct_started_on: submission.conduct_started_on.map(|d| d.to_string()),
-        conduct_ended_on: submission.conduct_ended_on.map(|d| d.to_string()),
-        disclose_until: disclose_until.clone(),
-        disputed: false,
-        suppressed: false,
-        created_at: now,
-        updated_at: now,
-    });
-    Ok(StoredRecord { id: record_id, version: 1, status, disclose_until })
 }

@@ -17,6 +17,7 @@ pub mod bootstrap;
 pub mod change_record;
 pub mod clock;
 pub mod intake;
+pub mod intake_store;
 pub mod keys;
 pub mod login;
 pub mod mail;

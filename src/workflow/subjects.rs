@@ -7,7 +7,7 @@ use super::{Platform, WorkflowError};
 use crate::crypto::CellCipher;
 use crate::domain::SubjectKind;
 use crate::domain::identifier::SubjectIdentifier;
-use crate::storage::keys as key_rows;
+use crate::storage::keys::{self as key_rows, DataKeyRow};
 use crate::storage::subjects::{self, SubjectRow};
 use crate::storage::{AnyConnection, StorageError};
 use std::collections::HashMap;
@@ -55,20 +55,100 @@ pub fn resolve_many(
     platform: &Platform,
     wanted: &[SubjectRef<'_>],
 ) -> Result<HashMap<String, (SubjectRow, CellCipher)>, WorkflowError> {
-    let mut unique: HashMap<&str, &SubjectRef<'_>> = HashMap::new();
+    let mut resolver = SubjectResolver::new(platform, lookup_many(conn, platform, wanted)?);
+    let mut created = NewSubjects::default();
     for want in wanted {
-        unique.entry(want.identifier.normalized()).or_insert(want);
+        resolver.resolve(want, &mut created)?;
     }
-    let indexes: HashMap<Vec<u8>, &SubjectRef<'_>> =
-        unique.values().map(|w| (identifier_index(platform, w.identifier).to_vec(), *w)).collect();
-    let keys: Vec<Vec<u8>> = indexes.keys().cloned().collect();
-    let existing = subjects::find_by_indexes(conn, &keys)?;
+    insert_new(conn, &created)?;
+    Ok(resolver.ready)
+}
+
+/// What the database holds about some subjects: their rows and data-key rows, keyed by the
+/// blind index. Reading it is the only database work of resolving a chunk's subjects.
+pub struct FoundSubjects(HashMap<Vec<u8>, (SubjectRow, DataKeyRow)>);
+
+/// Reads the subjects of `wanted` that exist, with two statements.
+pub fn lookup_many(
+    conn: &mut AnyConnection,
+    platform: &Platform,
+    wanted: &[SubjectRef<'_>],
+) -> Result<FoundSubjects, WorkflowError> {
+    let mut indexes: Vec<Vec<u8>> = wanted.iter().map(|w| identifier_index(platform, w.identifier).to_vec()).collect();
+    indexes.sort_unstable();
+    indexes.dedup();
+    let existing = subjects::find_by_indexes(conn, &indexes)?;
     let key_ids: Vec<String> = existing.iter().map(|s| s.data_key_id.clone()).collect();
-    let key_rows: HashMap<String, _> =
+    let mut key_rows: HashMap<String, DataKeyRow> =
         key_rows::find_data_keys(conn, &key_ids)?.into_iter().map(|k| (k.id.clone(), k)).collect();
-    let mut resolved = HashMap::with_capacity(unique.len());
+    let mut found = HashMap::with_capacity(existing.len());
     for row in existing {
-        let want = indexes.get(&row.identifier_index).ok_or_else(|| WorkflowError::internal("unexpected subject"))?;
+        let key = key_rows.remove(&row.data_key_id).ok_or(WorkflowError::NotFound { what: "data key" })?;
+        found.insert(row.identifier_index.clone(), (row, key));
+    }
+    Ok(FoundSubjects(found))
+}
+
+/// Rows for subjects a chunk creates, written before the chunk's records that refer to them.
+#[derive(Default)]
+pub struct NewSubjects {
+    pub keys: Vec<DataKeyRow>,
+    pub subjects: Vec<SubjectRow>,
+}
+
+impl NewSubjects {
+    pub fn is_empty(&self) -> bool {
+        self.subjects.is_empty()
+    }
+}
+
+/// Turns the subjects of a chunk into ciphers without touching the database: unwraps the data
+/// key of a found subject, and creates (once per identifier) a subject with a fresh data key,
+/// its identifier and name sealed under it. CPU only, so it can run beside the writes.
+pub struct SubjectResolver<'p> {
+    platform: &'p Platform,
+    keyring: crate::crypto::Keyring,
+    now: crate::storage::Timestamp,
+    found: FoundSubjects,
+    ready: HashMap<String, (SubjectRow, CellCipher)>,
+}
+
+impl<'p> SubjectResolver<'p> {
+    pub fn new(platform: &'p Platform, found: FoundSubjects) -> Self {
+        Self {
+            platform,
+            keyring: platform.keys.keyring(),
+            now: platform.clock.now_naive(),
+            found,
+            ready: HashMap::new(),
+        }
+    }
+
+    /// The subject `want` names, created into `created` when the platform does not know it.
+    /// The kind of an existing subject must match: one identifier is one subject.
+    pub fn resolve(
+        &mut self,
+        want: &SubjectRef<'_>,
+        created: &mut NewSubjects,
+    ) -> Result<&(SubjectRow, CellCipher), WorkflowError> {
+        let normalized = want.identifier.normalized();
+        if !self.ready.contains_key(normalized) {
+            let index = identifier_index(self.platform, want.identifier).to_vec();
+            let resolved = match self.found.0.remove(&index) {
+                Some((row, key)) => self.unlock(want, row, &key)?,
+                None => self.create(want, index, created)?,
+            };
+            self.ready.insert(normalized.to_owned(), resolved);
+        }
+        self.ready.get(normalized).ok_or_else(|| WorkflowError::internal("subject not resolved"))
+    }
+
+    fn unlock(
+        &self,
+        want: &SubjectRef<'_>,
+        row: SubjectRow,
+        key: &DataKeyRow,
+    ) -> Result<(SubjectRow, CellCipher), WorkflowError> {
         if row.kind != want.kind.as_str() {
             return Err(WorkflowError::invalid(
                 "subject_kind_mismatch",
@@ -76,39 +156,42 @@ pub fn resolve_many(
                 "this identifier belongs to a subject of another kind",
             ));
         }
-        let key = key_rows.get(&row.data_key_id).ok_or(WorkflowError::NotFound { what: "data key" })?;
         if key.wrapped.is_none() {
             return Err(shredded());
         }
-        let cipher = platform.keys.cipher_for(key)?;
-        resolved.insert(want.identifier.normalized().to_owned(), (row, cipher));
+        let cipher = self.platform.keys.cipher_for(key)?;
+        Ok((row, cipher))
     }
-    let now = platform.clock.now_naive();
-    let keyring = platform.keys.keyring();
-    let (mut new_keys, mut new_subjects) = (Vec::new(), Vec::new());
-    for (index, want) in &indexes {
-        if resolved.contains_key(want.identifier.normalized()) {
-            continue;
-        }
+
+    fn create(
+        &self,
+        want: &SubjectRef<'_>,
+        index: Vec<u8>,
+        created: &mut NewSubjects,
+    ) -> Result<(SubjectRow, CellCipher), WorkflowError> {
         let subject_id = crate::storage::new_row_id();
-        let (key_row, cipher) = new_data_key(&keyring, &subject_id, now)?;
+        let (key_row, cipher) = new_data_key(&self.keyring, &subject_id, self.now)?;
         let row = SubjectRow {
-            identifier_index: index.clone(),
+            identifier_index: index,
             identifier_cell: cipher.seal_str("subjects", "identifier", &subject_id, want.identifier.normalized())?,
             name_cell: want.name.map(|n| cipher.seal_str("subjects", "name", &subject_id, n)).transpose()?,
             email_cell: None,
             data_key_id: key_row.id.clone(),
             kind: want.kind.as_str().to_owned(),
-            created_at: now,
+            created_at: self.now,
             id: subject_id,
         };
-        new_keys.push(key_row);
-        new_subjects.push(row.clone());
-        resolved.insert(want.identifier.normalized().to_owned(), (row, cipher));
+        created.keys.push(key_row);
+        created.subjects.push(row.clone());
+        Ok((row, cipher))
     }
-    key_rows::insert_data_keys(conn, &new_keys)?;
-    match subjects::insert_many(conn, &new_subjects) {
-        Ok(()) => Ok(resolved),
+}
+
+/// Writes created subjects and their data keys.
+pub fn insert_new(conn: &mut AnyConnection, created: &NewSubjects) -> Result<(), WorkflowError> {
+    key_rows::insert_data_keys(conn, &created.keys)?;
+    match subjects::insert_many(conn, &created.subjects) {
+        Ok(()) => Ok(()),
         // A concurrent transaction created one of these subjects: this transaction rolls back
         // and can be retried; there are never two subjects for one identifier.
         Err(StorageError::Duplicate) => Err(WorkflowError::Conflict {

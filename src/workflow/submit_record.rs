@@ -1,7 +1,8 @@
 //! A provider submits one record (`POST /api/v1/records`), or many (`/records/batch`, the
 //! `import` command): valid lines are stored, bad ones are reported and not stored.
 
-use super::intake::{self, StoredRecord, Submission};
+use super::intake::{self, CheckedSubmission, StoredRecord, Submission};
+use super::intake_store;
 use super::{Actor, Platform, WorkflowError};
 use crate::domain::Role;
 use serde::Serialize;
@@ -10,9 +11,9 @@ pub fn submit(platform: &Platform, actor: &Actor, submission: Submission) -> Res
     actor.require(&[Role::Provider])?;
     let organization = actor.organization()?.to_owned();
     let checked = intake::check(platform, submission)?;
-    let mut stored = platform
-        .db
-        .transaction(|conn| intake::store_all(conn, platform, actor, &organization, std::slice::from_ref(&checked)))?;
+    let mut stored = platform.db.transaction(|conn| {
+        intake_store::store_all(conn, platform, actor, &organization, std::slice::from_ref(&checked))
+    })?;
     stored.pop().ok_or_else(|| WorkflowError::internal("nothing stored"))
 }
 
@@ -43,6 +44,42 @@ pub fn submit_lines(
 ) -> Result<Vec<LineReport>, WorkflowError> {
     actor.require(&[Role::Provider])?;
     let organization = actor.organization()?.to_owned();
+    let (mut reports, checked) = check_lines(platform, first_line, lines);
+    if checked.is_empty() {
+        return Ok(reports);
+    }
+    let stored =
+        platform.db.transaction(|conn| intake_store::store_all(conn, platform, actor, &organization, &checked))?;
+    let mut stored = stored.into_iter();
+    for report in reports.iter_mut().filter(|r| r.error.is_none()) {
+        report.id = stored.next().map(|s| s.id);
+    }
+    Ok(reports)
+}
+
+/// Lines from which the second half of a chunk is checked on a helper thread.
+const PARALLEL_CHECK_FROM: usize = 200;
+
+/// Parses and checks lines (no database): one report per non-blank line, and the submissions
+/// that passed, in order. A large chunk is checked in two halves on both cores.
+fn check_lines(platform: &Platform, first_line: u64, lines: &[String]) -> (Vec<LineReport>, Vec<CheckedSubmission>) {
+    if lines.len() < PARALLEL_CHECK_FROM {
+        return check_part(platform, first_line, lines);
+    }
+    let (front, back) = lines.split_at(lines.len() / 2);
+    let back_first = first_line + front.len() as u64;
+    let ((mut reports, mut checked), (back_reports, back_checked)) = std::thread::scope(|scope| {
+        let back = scope.spawn(move || check_part(platform, back_first, back));
+        let front = check_part(platform, first_line, front);
+        // A panic while checking is a bug; re-raise it on this thread.
+        (front, back.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    reports.extend(back_reports);
+    checked.extend(back_checked);
+    (reports, checked)
+}
+
+fn check_part(platform: &Platform, first_line: u64, lines: &[String]) -> (Vec<LineReport>, Vec<CheckedSubmission>) {
     let mut reports = Vec::with_capacity(lines.len());
     let mut checked = Vec::with_capacity(lines.len());
     for (offset, line) in lines.iter().enumerate() {
@@ -61,15 +98,7 @@ pub fn submit_lines(
             Err(e) => reports.push(LineReport { line: number, id: None, error: Some(line_error(e)) }),
         }
     }
-    if checked.is_empty() {
-        return Ok(reports);
-    }
-    let stored = platform.db.transaction(|conn| intake::store_all(conn, platform, actor, &organization, &checked))?;
-    let mut stored = stored.into_iter();
-    for report in reports.iter_mut().filter(|r| r.error.is_none()) {
-        report.id = stored.next().map(|s| s.id);
-    }
-    Ok(reports)
+    (reports, checked)
 }
 
 fn line_error(error: WorkflowError) -> LineError {

@@ -167,6 +167,62 @@ async fn a_batch_stores_exactly_its_good_lines_and_reports_every_line() {
     assert_eq!(app.record_count(), expected_good.len() as i64);
 }
 
+/// Counts rows with a literal query (test-only SQL, no input).
+fn count(app: &crate::helpers::TestApp, sql: &str) -> i64 {
+    use diesel::RunQueryDsl;
+    let mut conn = app.platform.db.get().expect("connection");
+    diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(sql)).get_result(&mut conn).expect("count")
+}
+
+/// A chunk of a few hundred lines is prepared on a helper thread in parts while the parts before
+/// are written: a subject named in several parts is created once, a known subject is reused,
+/// and every stored record has its log entry.
+#[tokio::test]
+async fn a_large_batch_written_in_parts_creates_each_subject_once() {
+    let app = spawn_app().await;
+    let (_, provider) = app.provider().await;
+    let known = resident_id(5000);
+    app.submit_ok(&provider, &penalty(&known, "老客")).await;
+    let mut body = String::new();
+    let mut good = 0;
+    let mut subjects = std::collections::BTreeSet::from([known.clone()]);
+    for i in 0..450u32 {
+        let identifier = if i == 420 { known.clone() } else { resident_id(6000 + i % 300) };
+        if i % 7 == 3 {
+            body.push_str(&with(penalty(&identifier, "甲"), &["fields", "religion"], json!("x")).to_string());
+        } else {
+            good += 1;
+            subjects.insert(identifier.clone());
+            body.push_str(&penalty(&identifier, "乙").to_string());
+        }
+        body.push('\n');
+    }
+    let response = app
+        .client
+        .post(app.url("/api/v1/records/batch"))
+        .bearer_auth(&provider)
+        .header("content-type", "application/x-ndjson")
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = response.text().await.expect("body");
+    let accepted = text.lines().filter(|l| l.contains("\"id\"")).count();
+    assert_eq!(accepted, good, "{text}");
+    assert_eq!(app.record_count(), 1 + good as i64);
+    assert_eq!(count(&app, "(SELECT COUNT(*) FROM subjects)"), subjects.len() as i64);
+    assert_eq!(
+        count(&app, "(SELECT COUNT(DISTINCT k.id) FROM subjects s JOIN data_keys k ON k.id = s.data_key_id)"),
+        subjects.len() as i64,
+        "one data key per subject"
+    );
+    assert_eq!(count(&app, "(SELECT COUNT(*) FROM audit_entries WHERE action = 'record_submitted')"), 1 + good as i64);
+    let officer = crate::audit::officer(&app).await;
+    let report = crate::audit::verify(&app, &officer).await;
+    assert_eq!(report["ok"], true, "{report}");
+}
+
 #[tokio::test]
 async fn submitted_corrected_and_revoked_shows_three_versions_to_the_subject() {
     let app = spawn_app().await;
