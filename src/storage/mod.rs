@@ -14,8 +14,16 @@ macro_rules! insert_batch {
     ($conn:expr, $table:expr, $rows:expr) => {
         match $conn {
             $crate::storage::AnyConnection::Sqlite(c) => {
+                let rows = $rows;
                 let mut inserted = 0;
-                for row in $rows {
+                let mut whole = rows.chunks_exact($crate::storage::SQLITE_ROWS_PER_INSERT);
+                for group in whole.by_ref() {
+                    let group: &[_; $crate::storage::SQLITE_ROWS_PER_INSERT] = group
+                        .try_into()
+                        .map_err(|_| diesel::result::Error::QueryBuilderError("uneven insert group".into()))?;
+                    inserted += diesel::insert_into($table).values(group).execute(c)?;
+                }
+                for row in whole.remainder() {
                     inserted += diesel::insert_into($table).values(row).execute(c)?;
                 }
                 Ok::<usize, diesel::result::Error>(inserted)
@@ -65,6 +73,11 @@ pub use transaction::write_transaction;
 
 /// Current UTC time as stored (naive UTC `TIMESTAMP`, the only portable timestamp type).
 pub type Timestamp = chrono::NaiveDateTime;
+
+/// Rows per multi-row `INSERT` on SQLite. A fixed count gives the statement a fixed shape, so
+/// diesel keeps it prepared (a variable-length `VALUES` list would be prepared on every call);
+/// the rows beyond a multiple of it go one by one through a cached single-row statement.
+pub const SQLITE_ROWS_PER_INSERT: usize = 20;
 
 /// A new row id, generated before the insert (cells are bound to their row id). Time-ordered
 /// UUIDv7: inserts land at the end of the primary-key B-trees instead of at random pages, which
