@@ -120,7 +120,7 @@ pub struct Database {
     backend: Backend,
     target: Target,
     /// SQLite only: checkpoints off the request path, for as long as any clone lives.
-    _checkpointer: Option<Arc<Checkpointer>>,
+    checkpointer: Option<Arc<Checkpointer>>,
 }
 
 impl Database {
@@ -145,7 +145,15 @@ impl Database {
             Backend::Sqlite => Some(Arc::new(Checkpointer::start(first))),
             Backend::Postgres => None,
         };
-        Ok(Database { pool, backend, target, _checkpointer: checkpointer })
+        Ok(Database { pool, backend, target, checkpointer })
+    }
+
+    /// Tells the background checkpointer that a large transaction just committed (SQLite; a
+    /// no-op on PostgreSQL), so the WAL is copied back before the next one starts.
+    pub fn after_bulk_commit(&self) {
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.nudge();
+        }
     }
 
     pub fn backend(&self) -> Backend {

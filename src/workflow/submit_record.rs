@@ -50,6 +50,7 @@ pub fn submit_lines(
     }
     let stored =
         platform.db.transaction(|conn| intake_store::store_all(conn, platform, actor, &organization, &checked))?;
+    platform.db.after_bulk_commit();
     let mut stored = stored.into_iter();
     for report in reports.iter_mut().filter(|r| r.error.is_none()) {
         report.id = stored.next().map(|s| s.id);
