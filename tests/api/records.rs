@@ -223,6 +223,44 @@ async fn a_large_batch_written_in_parts_creates_each_subject_once() {
     assert_eq!(report["ok"], true, "{report}");
 }
 
+/// A refusal found while a later part is prepared (a known identifier under another subject
+/// kind) rolls back the parts already written: the chunk is all or nothing.
+#[tokio::test]
+async fn a_refusal_in_a_late_part_of_a_large_batch_stores_nothing_of_its_chunk() {
+    let app = spawn_app().await;
+    let (_, provider) = app.provider().await;
+    let organization = credit_code(7);
+    let known = with(penalty(&organization, "某公司"), &["subject", "kind"], json!("legal_person"));
+    app.submit_ok(&provider, &known).await;
+    let mut body = String::new();
+    for i in 0..450u32 {
+        let line = if i == 350 {
+            with(penalty(&organization, "某公司"), &["subject", "kind"], json!("unincorporated_organization"))
+        } else {
+            penalty(&resident_id(7000 + i), "丙")
+        };
+        body.push_str(&line.to_string());
+        body.push('\n');
+    }
+    let response = app
+        .client
+        .post(app.url("/api/v1/records/batch"))
+        .bearer_auth(&provider)
+        .header("content-type", "application/x-ndjson")
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = response.text().await.expect("body");
+    let reports: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).expect("ndjson report")).collect();
+    assert_eq!(reports.len(), 450, "{text}");
+    assert!(reports.iter().all(|r| r["error"]["code"] == "subject_kind_mismatch" && r["id"].is_null()), "{text}");
+    assert_eq!(app.record_count(), 1);
+    assert_eq!(count(&app, "(SELECT COUNT(*) FROM subjects)"), 1);
+    assert_eq!(count(&app, "(SELECT COUNT(*) FROM audit_entries WHERE action = 'record_submitted')"), 1);
+}
+
 #[tokio::test]
 async fn submitted_corrected_and_revoked_shows_three_versions_to_the_subject() {
     let app = spawn_app().await;
