@@ -143,17 +143,7 @@ async fn a_batch_stores_exactly_its_good_lines_and_reports_every_line() {
         body.push_str(&line);
         body.push('\n');
     }
-    let response = app
-        .client
-        .post(app.url("/api/v1/records/batch"))
-        .bearer_auth(&provider)
-        .header("content-type", "application/x-ndjson")
-        .body(body)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), StatusCode::OK);
-    let text = response.text().await.expect("body");
+    let text = send_batch(&app, &provider, body).await;
     let reports: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).expect("ndjson report")).collect();
     assert_eq!(reports.len(), 20, "one report per non-blank line: {text}");
     let accepted: Vec<u64> =
@@ -165,6 +155,21 @@ async fn a_batch_stores_exactly_its_good_lines_and_reports_every_line() {
         assert_eq!(report["error"]["code"], expected, "{report}");
     }
     assert_eq!(app.record_count(), expected_good.len() as i64);
+}
+
+/// Sends NDJSON lines to the batch endpoint; returns the streamed report.
+async fn send_batch(app: &crate::helpers::TestApp, provider: &str, body: String) -> String {
+    let response = app
+        .client
+        .post(app.url("/api/v1/records/batch"))
+        .bearer_auth(provider)
+        .header("content-type", "application/x-ndjson")
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::OK);
+    response.text().await.expect("body")
 }
 
 /// Counts rows with a literal query (test-only SQL, no input).
@@ -197,17 +202,7 @@ async fn a_large_batch_written_in_parts_creates_each_subject_once() {
         }
         body.push('\n');
     }
-    let response = app
-        .client
-        .post(app.url("/api/v1/records/batch"))
-        .bearer_auth(&provider)
-        .header("content-type", "application/x-ndjson")
-        .body(body)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), StatusCode::OK);
-    let text = response.text().await.expect("body");
+    let text = send_batch(&app, &provider, body).await;
     let accepted = text.lines().filter(|l| l.contains("\"id\"")).count();
     assert_eq!(accepted, good, "{text}");
     assert_eq!(app.record_count(), 1 + good as i64);
@@ -242,17 +237,7 @@ async fn a_refusal_in_a_late_part_of_a_large_batch_stores_nothing_of_its_chunk()
         body.push_str(&line.to_string());
         body.push('\n');
     }
-    let response = app
-        .client
-        .post(app.url("/api/v1/records/batch"))
-        .bearer_auth(&provider)
-        .header("content-type", "application/x-ndjson")
-        .body(body)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), StatusCode::OK);
-    let text = response.text().await.expect("body");
+    let text = send_batch(&app, &provider, body).await;
     let reports: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).expect("ndjson report")).collect();
     assert_eq!(reports.len(), 450, "{text}");
     assert!(reports.iter().all(|r| r["error"]["code"] == "subject_kind_mismatch" && r["id"].is_null()), "{text}");
