@@ -119,11 +119,11 @@ pub(crate) fn outcome_label(outcome: crate::domain::objection::Outcome, locale: 
         (O::Upheld, Locale::ZhCn) => "维持原信息（异议不成立）",
         (O::Corrected, Locale::ZhCn) => "更正信息",
         (O::WithdrawnEntry, Locale::ZhCn) => "撤销该条信息",
-        (O::Unverifiable, Locale::ZhCn) => "无法核实（信息保留并附加标注）",
+        (O::Unverifiable, Locale::ZhCn) => "无法核实（信息附加永久标注）",
         (O::Upheld, Locale::En) => "the entry stands (objection not granted)",
         (O::Corrected, Locale::En) => "the entry is corrected",
         (O::WithdrawnEntry, Locale::En) => "the entry is withdrawn",
-        (O::Unverifiable, Locale::En) => "unverifiable (the entry is kept with an annotation)",
+        (O::Unverifiable, Locale::En) => "unverifiable (the entry carries a permanent annotation)",
     }
 }
 

@@ -1,6 +1,6 @@
 //! Objection-workflow parameters (`policies/workflow.toml`; legal-requirements §3, R-24, R-28,
 //! deadlines in working days, the one extension, the hard cap, what a missed
-//! deadline does, the re-review window, the recipients' lookback and the statement length.
+//! deadline and an unverifiable decision do, the re-review window, the recipients' lookback and the statement length.
 //!
 //! Contract: values are checked for coherence at load (the decision period plus the extension
 //! fits under the hard cap, the complex cap is not below it, the reminder comes before the due
@@ -35,6 +35,22 @@ impl MissedDeadlineAction {
     }
 }
 
+/// What an "unverifiable" decision does to the record beyond the permanent annotation that
+/// records the verification and the objection [CRIR 25] (legal-requirements §3, the policy
+/// switch `unverifiable_action`; its default is `suppress`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnverifiableAction {
+    /// The record stays disclosed, with the annotation.
+    Annotate,
+    /// The record is withheld from queries for good (it stays visible to its subject): what
+    /// cannot be verified is not used against the subject.
+    #[default]
+    Suppress,
+    /// The record is withdrawn, keeping a tombstone.
+    Delete,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Extension {
@@ -58,6 +74,8 @@ pub struct ObjectionPolicy {
     pub incomplete_resubmit_working_days: WorkingDays,
     pub reminder_working_days_before_due: WorkingDays,
     pub on_missed_deadline: MissedDeadlineAction,
+    #[serde(default)]
+    pub unverifiable_action: UnverifiableAction,
     pub extension: Extension,
     pub hard_cap: HardCap,
 }

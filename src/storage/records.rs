@@ -252,6 +252,16 @@ pub fn annotations_for(
         .load(conn)?)
 }
 
+/// Whether the record carries an annotation of this kind.
+pub fn has_annotation(conn: &mut AnyConnection, record_id: &str, kind: &str) -> Result<bool, StorageError> {
+    let found: i64 = record_annotations::table
+        .filter(record_annotations::record_id.eq(record_id))
+        .filter(record_annotations::kind.eq(kind))
+        .count()
+        .get_result(conn)?;
+    Ok(found > 0)
+}
+
 /// A version's framed field cells (see `cell_set`).
 pub type CellSet = Vec<u8>;
 

@@ -41,11 +41,18 @@ pub struct DeadlineBreached {
 /// What happened to a record a requester received earlier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordChange {
-    Corrected { new_version: i32 },
+    Corrected {
+        new_version: i32,
+    },
     Withdrawn,
+    /// Found unverifiable after an objection; `withheld` when no longer disclosed.
+    Unverifiable {
+        withheld: bool,
+    },
 }
 
-/// To every requester that received the record: it was corrected or withdrawn.
+/// To every requester that received the record: it was corrected, withdrawn or found
+/// unverifiable.
 #[derive(Debug, Clone)]
 pub struct RecordCorrectedForRecipient {
     pub record_id: String,
@@ -84,7 +91,15 @@ impl RecordCorrectedForRecipient {
     pub fn new_version(&self) -> Option<i32> {
         match self.change {
             RecordChange::Corrected { new_version } => Some(new_version),
-            RecordChange::Withdrawn => None,
+            RecordChange::Withdrawn | RecordChange::Unverifiable { .. } => None,
+        }
+    }
+
+    /// Whether the record was found unverifiable, and then whether it is withheld.
+    pub fn unverifiable(&self) -> Option<bool> {
+        match self.change {
+            RecordChange::Unverifiable { withheld } => Some(withheld),
+            _ => None,
         }
     }
 }

@@ -102,6 +102,16 @@ fn bodies_carry_what_the_reader_needs() {
     };
     let zh = withdrawn.render(Locale::ZhCn).expect("renders");
     assert!(zh.subject.contains("已撤销") && zh.body.contains("撤销"), "{}", zh.body);
+
+    let withheld = RecordCorrectedForRecipient { change: RecordChange::Unverifiable { withheld: true }, ..withdrawn };
+    let en = withheld.render(Locale::En).expect("renders");
+    assert!(en.subject.contains("could not be verified"), "{}", en.subject);
+    assert!(en.body.contains("permanent note") && en.body.contains("no longer disclosed"), "{}", en.body);
+    let zh = withheld.render(Locale::ZhCn).expect("renders");
+    assert!(zh.subject.contains("无法核实") && zh.body.contains("不再公开"), "{}", zh.body);
+    let kept = RecordCorrectedForRecipient { change: RecordChange::Unverifiable { withheld: false }, ..withheld };
+    let en = kept.render(Locale::En).expect("renders");
+    assert!(en.body.contains("permanent note") && !en.body.contains("no longer disclosed"), "{}", en.body);
 }
 
 #[test]

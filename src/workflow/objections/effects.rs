@@ -1,13 +1,17 @@
 //! What a decided outcome does to the disputed record (legal-requirements §3, "Effect of each
 //! outcome"): corrected -> a new record version; withdrawn -> the record is withdrawn with a
-//! tombstone and leaves every disclosure; unverifiable -> kept, with a permanent annotation;
-//! upheld -> unchanged (the flag is lifted by the transition). Past recipients of a corrected or
-//! withdrawn record are told (R-24), found in the access log.
+//! tombstone and leaves every disclosure; unverifiable -> a permanent annotation, and then what
+//! `unverifiable_action` in workflow.toml says: suppressed for good (the default), kept in
+//! disclosure, or withdrawn; upheld -> unchanged (the flag is lifted by the transition). Past
+//! recipients of a corrected, withdrawn or unverifiable record are told (R-24), found in the
+//! access log.
 
+use super::transition::{UNVERIFIABLE, derive_record_flags};
 use super::{Actor, Platform, WorkflowError};
 use crate::domain::objection::Outcome;
 use crate::domain::record::ChangeKind;
 use crate::notify::message::{RecordChange, RecordCorrectedForRecipient};
+use crate::policy::workflow::UnverifiableAction;
 use crate::storage::objections::ObjectionRow;
 use crate::storage::{AnyConnection, contacts, records};
 use crate::workflow::change_record;
@@ -45,26 +49,50 @@ pub(super) fn apply_outcome(
             Ok(Some(RecordChange::Corrected { new_version: changed.version }))
         }
         Outcome::WithdrawnEntry => {
-            let authority = records::organization_names(conn, std::slice::from_ref(&record.provider_organization_id))?
-                .pop()
-                .map(|(_, name, _)| name)
-                .unwrap_or_default();
-            // The withdrawal's basis is the objection decision itself.
-            let document = SourceDocument {
-                number: format!("objection {}", objection.id),
-                date: platform.clock.today().to_string(),
-                authority,
-            };
-            change_record::close(conn, platform, actor, &record, &document, reason, ChangeKind::Withdrawn)?;
+            withdraw(conn, platform, actor, objection, &record, reason)?;
             Ok(Some(RecordChange::Withdrawn))
         }
         Outcome::Unverifiable => {
             let now = platform.clock.now_naive();
             let id = crate::storage::new_row_id();
-            records::annotate_record(conn, &id, &record.id, &objection.id, "unverifiable", now)?;
-            Ok(None)
+            records::annotate_record(conn, &id, &record.id, &objection.id, UNVERIFIABLE, now)?;
+            match platform.policies.workflow.objection.unverifiable_action {
+                UnverifiableAction::Annotate => Ok(Some(RecordChange::Unverifiable { withheld: false })),
+                UnverifiableAction::Suppress => {
+                    // The annotation now keeps the record suppressed whatever else happens to
+                    // its objections.
+                    derive_record_flags(conn, platform, &record.id)?;
+                    Ok(Some(RecordChange::Unverifiable { withheld: true }))
+                }
+                UnverifiableAction::Delete => {
+                    withdraw(conn, platform, actor, objection, &record, reason)?;
+                    Ok(Some(RecordChange::Withdrawn))
+                }
+            }
         }
     }
+}
+
+/// Withdraws the record with a tombstone whose basis is the objection decision itself.
+fn withdraw(
+    conn: &mut AnyConnection,
+    platform: &Platform,
+    actor: &Actor,
+    objection: &ObjectionRow,
+    record: &records::RecordRow,
+    reason: &str,
+) -> Result<(), WorkflowError> {
+    let authority = records::organization_names(conn, std::slice::from_ref(&record.provider_organization_id))?
+        .pop()
+        .map(|(_, name, _)| name)
+        .unwrap_or_default();
+    let document = SourceDocument {
+        number: format!("objection {}", objection.id),
+        date: platform.clock.today().to_string(),
+        authority,
+    };
+    change_record::close(conn, platform, actor, record, &document, reason, ChangeKind::Withdrawn)?;
+    Ok(())
 }
 
 /// Tells every organization that received the record in the lookback period (access log,
@@ -84,6 +112,7 @@ pub(super) fn notify_recipients(
     let label = match change {
         RecordChange::Corrected { new_version } => format!("corrected-v{new_version}"),
         RecordChange::Withdrawn => "withdrawn".to_owned(),
+        RecordChange::Unverifiable { .. } => "unverifiable".to_owned(),
     };
     let mut queued = 0;
     for (organization, received_at) in contacts::recipients_of_record(conn, &record.id, since)? {

@@ -7,10 +7,14 @@ use crate::audit::{Action, Decision, NewEntry};
 use crate::crypto::CellCipher;
 use crate::domain::DomainError;
 use crate::domain::objection::{self, Actor as Cause, ObjectionEvent, ObjectionStatus, Transition};
+use crate::policy::workflow::UnverifiableAction;
 use crate::storage::objections::{self as rows, EventRow, ObjectionRow, StateChange};
 use crate::storage::{AnyConnection, records};
 
 /// Statuses in which an objection keeps its record "disputed" (`keeps_record_disputed`).
+/// The kind of the permanent annotation an "unverifiable" decision leaves on the record.
+pub(super) const UNVERIFIABLE: &str = "unverifiable";
+
 const DISPUTING: [&str; 4] = ["accepted", "with_provider", "overdue", "review_requested"];
 /// Statuses in which an objection blocks a new one on the same record (`is_open`).
 pub(super) const OPEN: [&str; 6] =
@@ -161,15 +165,20 @@ fn timeline(
 }
 
 /// `disputed` while any objection on the record disputes it; `suppressed` while one is overdue
-/// and the policy suppresses (other objections on the same record are taken into account).
+/// and the policy suppresses (other objections on the same record are taken into account), and
+/// for good once an objection found it unverifiable under `unverifiable_action = "suppress"`.
 pub(super) fn derive_record_flags(
     conn: &mut AnyConnection,
     platform: &Platform,
     record_id: &str,
 ) -> Result<(), WorkflowError> {
+    let policy = &platform.policies.workflow.objection;
     let disputed = rows::count_for_record(conn, record_id, &DISPUTING)? > 0;
-    let suppress = platform.policies.workflow.objection.on_missed_deadline.suppresses_record();
-    let suppressed = suppress && rows::count_for_record(conn, record_id, &["overdue"])? > 0;
+    let overdue =
+        policy.on_missed_deadline.suppresses_record() && rows::count_for_record(conn, record_id, &["overdue"])? > 0;
+    let unverifiable = policy.unverifiable_action == UnverifiableAction::Suppress
+        && records::has_annotation(conn, record_id, UNVERIFIABLE)?;
+    let suppressed = overdue || unverifiable;
     Ok(records::set_objection_flags(conn, record_id, disputed, suppressed, platform.clock.now_naive())?)
 }
 

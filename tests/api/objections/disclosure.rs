@@ -56,3 +56,52 @@ async fn queries_show_the_dispute_and_statement_withhold_an_overdue_record_and_r
     assert_eq!((answer[0]["version"].clone(), answer[0]["disputed"].clone()), (json!(2), json!(false)));
     assert_eq!(case.count_outbox("record_corrected_for_recipient"), 1);
 }
+
+/// `unverifiable_action` in workflow.toml, each value through the real query path: the record
+/// is always annotated and its past recipient told; then suppress withholds it for good (a later
+/// objection's outcome does not bring it back), annotate keeps disclosing it, delete withdraws it.
+#[tokio::test]
+async fn an_unverifiable_decision_does_what_the_policy_switch_says() {
+    // (value, status after, disclosed to requesters after)
+    let table = [("suppress", "active", false), ("annotate", "active", true), ("delete", "withdrawn", false)];
+    for (action, status, disclosed) in table {
+        let policies = tempfile::tempdir().unwrap();
+        super::deadlines::copy_dir(
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/policies")),
+            policies.path(),
+        );
+        let file = policies.path().join("workflow.toml");
+        let text = std::fs::read_to_string(&file).unwrap();
+        let edited = text.replace("unverifiable_action = \"suppress\"", &format!("unverifiable_action = \"{action}\""));
+        assert!(edited.contains(&format!("unverifiable_action = \"{action}\"")));
+        std::fs::write(&file, edited).unwrap();
+        let dir = policies.path().to_path_buf();
+        let case = super::case_with(|s| s.policies_dir = dir).await;
+        let record = case.record().await;
+        let (_, requester) = case.app.staff("requester", "administrative_organ", "南京市某区行政审批局").await;
+        assert_eq!(query(&case, &requester).await.len(), 1, "{action}: disclosed before");
+
+        let id = case.file_ok(&record).await["id"].as_str().unwrap().to_owned();
+        let body = json!({ "outcome": "unverifiable", "reason": "原始档案缺失，无法核实" });
+        let (answer, _) = case.act(&case.provider, &id, "decision", body).await;
+        assert_eq!(answer, StatusCode::OK, "{action}");
+        let row = case.record_row(&record);
+        assert_eq!((row.status.as_str(), row.disputed), (status, false), "{action}");
+        assert_eq!(query(&case, &requester).await.len(), usize::from(disclosed), "{action}: disclosed after");
+        let annotations =
+            records::annotations_for(&mut case.app.platform.db.get().unwrap(), std::slice::from_ref(&record)).unwrap();
+        assert_eq!(annotations.len(), 1, "{action}: the verification is on record for good");
+        assert_eq!(case.count_outbox("record_corrected_for_recipient"), 1, "{action}: the past recipient is told");
+        let (_, mine) = case.app.get("/api/v1/me/records", Some(&case.subject)).await;
+        assert_eq!(mine["items"].as_array().map(Vec::len), Some(1), "{action}: the subject still sees it");
+
+        if action == "suppress" {
+            // A second objection, upheld, does not lift what the unverifiable decision withheld.
+            let again = case.file_ok(&record).await["id"].as_str().unwrap().to_owned();
+            let upheld = json!({ "outcome": "upheld", "reason": "信息无误" });
+            assert_eq!(case.act(&case.provider, &again, "decision", upheld).await.0, StatusCode::OK);
+            assert!(case.record_row(&record).suppressed, "suppressed for good");
+            assert!(query(&case, &requester).await.is_empty());
+        }
+    }
+}

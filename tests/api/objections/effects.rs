@@ -1,5 +1,6 @@
 //! What each outcome does to the record: corrected -> a new version, withdrawn -> no longer
-//! disclosed (tombstone), unverifiable -> kept, annotated, upheld -> unchanged; the dispute flag
+//! disclosed (tombstone), unverifiable -> kept, annotated and (shipped policy) withheld,
+//! upheld -> unchanged; the dispute flag
 //! follows the objection through re-review; a withdrawal by the subject lifts it.
 
 use super::{case, event_kinds};
@@ -95,6 +96,7 @@ async fn a_withdrawn_entry_leaves_disclosure_and_an_unverifiable_one_is_annotate
     assert_eq!(case.act(&case.provider, &unverifiable, "decision", body).await.0, StatusCode::OK);
     let row = case.record_row(&second);
     assert_eq!((row.status.as_str(), row.disputed), ("active", false));
+    assert!(row.suppressed, "the shipped policy withholds an unverifiable record from queries");
     let annotations = credit_platform::storage::records::annotations_for(
         &mut case.app.platform.db.get().unwrap(),
         std::slice::from_ref(&second),
