@@ -199,10 +199,11 @@ pub fn past_due(conn: &mut AnyConnection, today: &str, limit: i64) -> Result<Vec
         .load(conn)?)
 }
 
-/// With the provider, reminder day reached, reminder not yet claimed.
+/// With the provider or waiting for an officer's re-review, reminder day reached, reminder not
+/// yet claimed.
 pub fn reminders_due(conn: &mut AnyConnection, today: &str, limit: i64) -> Result<Vec<ObjectionRow>, StorageError> {
     Ok(objections::table
-        .filter(objections::status.eq("with_provider"))
+        .filter(objections::status.eq_any(["with_provider", "review_requested"]))
         .filter(objections::reminded_at.is_null())
         .filter(objections::remind_on.le(today))
         .order(objections::remind_on)
@@ -211,18 +212,28 @@ pub fn reminders_due(conn: &mut AnyConnection, today: &str, limit: i64) -> Resul
         .load(conn)?)
 }
 
-/// Takes the reminder of the deadline `due_on` for this caller; `true` only for the one winner.
-/// Conditional on the due date too: an extension meanwhile makes a new reminder, not this one.
-pub fn claim_reminder(conn: &mut AnyConnection, id: &str, due_on: &str, now: Timestamp) -> Result<bool, StorageError> {
-    let n = diesel::update(
-        objections::table
-            .find(id)
-            .filter(objections::status.eq("with_provider"))
-            .filter(objections::due_on.eq(due_on))
-            .filter(objections::reminded_at.is_null()),
-    )
-    .set(objections::reminded_at.eq(Some(now)))
-    .execute(conn)?;
+/// Takes the reminder of the deadline `due_on` (the provider's, or with `review` the officers'
+/// re-review deadline) for this caller; `true` only for the one winner. Conditional on the due
+/// date too: an extension meanwhile makes a new reminder, not this one.
+pub fn claim_reminder(
+    conn: &mut AnyConnection,
+    id: &str,
+    review: bool,
+    due_on: &str,
+    now: Timestamp,
+) -> Result<bool, StorageError> {
+    let mine = objections::table.find(id).filter(objections::reminded_at.is_null());
+    let n = if review {
+        diesel::update(
+            mine.filter(objections::status.eq("review_requested")).filter(objections::review_due_on.eq(due_on)),
+        )
+        .set(objections::reminded_at.eq(Some(now)))
+        .execute(conn)?
+    } else {
+        diesel::update(mine.filter(objections::status.eq("with_provider")).filter(objections::due_on.eq(due_on)))
+            .set(objections::reminded_at.eq(Some(now)))
+            .execute(conn)?
+    };
     Ok(n == 1)
 }
 

@@ -26,6 +26,14 @@ pub struct DeadlineReminder {
     pub due_on: NaiveDate,
 }
 
+/// To the officers: a re-review they must decide is due at the end of `due_on`.
+#[derive(Debug, Clone)]
+pub struct ReviewReminder {
+    pub objection_id: String,
+    pub record_id: String,
+    pub due_on: NaiveDate,
+}
+
 /// To the provider and the officers: the deadline passed without a decision.
 #[derive(Debug, Clone)]
 pub struct DeadlineBreached {
@@ -137,6 +145,15 @@ email!(
     "email/deadline_reminder/subject.en.txt",
     "email/deadline_reminder/body.zh.txt",
     "email/deadline_reminder/body.en.txt"
+);
+email!(
+    ReviewReminder,
+    "review_reminder",
+    ReviewReminderText,
+    "email/review_reminder/subject.zh.txt",
+    "email/review_reminder/subject.en.txt",
+    "email/review_reminder/body.zh.txt",
+    "email/review_reminder/body.en.txt"
 );
 email!(
     DeadlineBreached,

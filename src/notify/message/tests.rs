@@ -103,6 +103,12 @@ fn bodies_carry_what_the_reader_needs() {
     let zh = withdrawn.render(Locale::ZhCn).expect("renders");
     assert!(zh.subject.contains("已撤销") && zh.body.contains("撤销"), "{}", zh.body);
 
+    let review = ReviewReminder { objection_id: "obj-9".into(), record_id: "rec-9".into(), due_on: day(27) };
+    let en = review.render(Locale::En).expect("renders");
+    assert!(en.subject.contains("re-review of objection obj-9") && en.body.contains("by the end of 2026-10-27"));
+    let zh = review.render(Locale::ZhCn).expect("renders");
+    assert!(zh.subject.contains("复核") && zh.body.contains("2026-10-27"), "{}", zh.body);
+
     let withheld = RecordCorrectedForRecipient { change: RecordChange::Unverifiable { withheld: true }, ..withdrawn };
     let en = withheld.render(Locale::En).expect("renders");
     assert!(en.subject.contains("could not be verified"), "{}", en.subject);

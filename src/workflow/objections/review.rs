@@ -3,6 +3,7 @@
 //! pinned at the decision (15 working days); an officer decides it with the final outcome and
 //! reasons — and `POST /objections/{id}/withdraw` (the subject, while the objection is open).
 
+use super::deadline::working_days_before;
 use super::decide::Changed;
 use super::effects::{apply_outcome, notify_recipients};
 use super::transition::{By, Journal, advance};
@@ -71,8 +72,13 @@ fn request_review(
         let period = platform.policies.workflow.review.decision_working_days;
         let due = platform.policies.calendar.add_working_days(today, period).due_on;
         let step = (&ObjectionEvent::RequestReview, &By::account(actor), reason.as_deref());
+        let reminder = platform.policies.workflow.objection.reminder_working_days_before_due;
+        let remind_on = working_days_before(&platform.policies.calendar, due, reminder);
         advance(conn, platform, &cipher, &mut journal, &mut row, step, |c| {
             c.review_due_on = Some(due.to_string());
+            // The officers are reminded before the re-review is due, as providers are.
+            c.remind_on = Some(remind_on.to_string());
+            c.reminded_at = None;
             Ok(())
         })?;
         let message = ReviewRequested { objection_id: row.id.clone(), requested_on: today, due_on: due };

@@ -1,4 +1,5 @@
-//! The deadline sweep: reminders one working day before the provider's due date, and missed
+//! The deadline sweep: reminders one working day before the provider's due date (to the
+//! provider) and before a re-review's due date (to the officers), and missed
 //! deadlines (`with_provider` past the end of `due_on` -> `overdue`: the record is suppressed
 //! per workflow.toml, the provider and the officers get the escalation e-mail).
 //!
@@ -11,7 +12,7 @@
 use super::transition::{By, Journal, advance, event_only};
 use super::{Platform, WorkflowError, parse_date};
 use crate::domain::objection::ObjectionEvent;
-use crate::notify::message::{DeadlineBreached, DeadlineReminder};
+use crate::notify::message::{DeadlineBreached, DeadlineReminder, ReviewReminder};
 use crate::storage::objections::{self as rows, ObjectionRow};
 use crate::storage::records;
 use crate::workflow::notices::{To, send};
@@ -43,25 +44,31 @@ pub fn run_once(platform: &Platform) -> Result<Swept, WorkflowError> {
     Ok(swept)
 }
 
-/// Sends the reminder of `row`'s current deadline, unless another pass already took it.
+/// Sends the reminder of `row`'s current deadline (the provider's decision, or an officer's
+/// re-review), unless another pass already took it.
 fn remind(platform: &Platform, request_id: &str, row: &ObjectionRow) -> Result<bool, WorkflowError> {
-    let Some(due_on) = row.due_on.clone() else { return Ok(false) };
+    let review = row.status == "review_requested";
+    let due = if review { &row.review_due_on } else { &row.due_on };
+    let Some(due_on) = due.clone() else { return Ok(false) };
     let cipher = subjects::cipher_by_subject(&mut *platform.db.get()?, platform, &row.subject_id)?;
     platform.db.transaction(|conn| {
         // The claim is the transaction's first statement: on SQLite a write after a read in a
         // deferred transaction fails at once when another instance wrote meanwhile.
-        if !rows::claim_reminder(conn, &row.id, &due_on, platform.clock.now_naive())? {
+        if !rows::claim_reminder(conn, &row.id, review, &due_on, platform.clock.now_naive())? {
             return Ok(false);
         }
         let mut journal = Journal::new(request_id);
-        event_only(conn, platform, &cipher, &mut journal, row, "reminder", &By::system())?;
-        let message = DeadlineReminder {
-            objection_id: row.id.clone(),
-            record_id: row.record_id.clone(),
-            due_on: parse_date(&due_on)?,
-        };
-        let key = format!("reminder:{}:{due_on}", row.id);
-        send(conn, platform, &cipher, To::Provider(&row.provider_organization_id), &message, &key)?;
+        let (objection_id, record_id, due) = (row.id.clone(), row.record_id.clone(), parse_date(&due_on)?);
+        if review {
+            event_only(conn, platform, &cipher, &mut journal, row, "review_reminder", &By::system())?;
+            let message = ReviewReminder { objection_id, record_id, due_on: due };
+            send(conn, platform, &cipher, To::Officers, &message, &format!("review_reminder:{}:{due_on}", row.id))?;
+        } else {
+            event_only(conn, platform, &cipher, &mut journal, row, "reminder", &By::system())?;
+            let message = DeadlineReminder { objection_id, record_id, due_on: due };
+            let key = format!("reminder:{}:{due_on}", row.id);
+            send(conn, platform, &cipher, To::Provider(&row.provider_organization_id), &message, &key)?;
+        }
         journal.commit(conn, platform)?;
         Ok(true)
     })

@@ -1,4 +1,5 @@
-//! The deadline sweeper: the reminder one working day before the due date, the missed deadline
+//! The deadline sweeper: the reminder one working day before the due date (the provider's, and
+//! the officers' for a re-review), the missed deadline
 //! (overdue, record suppressed, escalation mail delivered to a real SMTP server), the late
 //! decision that still closes the case, two instances sweeping one database concurrently (each
 //! timeout fires exactly once), and an SMTP outage (mail waits in the outbox, then goes out once).
@@ -105,6 +106,37 @@ async fn an_extension_moves_the_reminder_and_the_timeout() {
     case.at_local("2026-10-15 09:00");
     assert_eq!(case.sweep(), Swept { reminded: 0, overdue: 1 });
     assert_eq!(case.count_outbox("deadline_reminder"), 2);
+}
+
+/// A re-review is the officers' deadline: they are reminded one working day before it, once,
+/// even when the provider was reminded before deciding, and not after the review is decided.
+#[tokio::test]
+async fn officers_are_reminded_once_before_a_re_review_is_due() {
+    let case = case().await;
+    let record = case.record().await;
+    let id = case.file_ok(&record).await["id"].as_str().unwrap().to_owned();
+    case.at_local("2026-10-09 09:00");
+    assert_eq!(case.sweep().reminded, 1, "the provider's reminder");
+    let upheld = json!({ "outcome": "upheld", "reason": "信息无误" });
+    assert_eq!(case.act(&case.provider, &id, "decision", upheld).await.0, StatusCode::OK);
+    // Requested Tue Oct 20: due at the end of Tue Oct 27 (5 working days), reminder on Oct 26.
+    case.at_local("2026-10-20 10:00");
+    let (status, body) = case.act(&case.subject, &id, "review", json!({ "reason": "信息有误" })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    case.at_local("2026-10-23 17:00");
+    assert_eq!(case.sweep(), Swept::default());
+    case.at_local("2026-10-26 08:00");
+    assert_eq!(case.sweep(), Swept { reminded: 1, overdue: 0 });
+    assert_eq!(case.sweep(), Swept::default(), "a second pass finds nothing to do");
+    assert_eq!(case.count_outbox("review_reminder"), 1);
+    assert_eq!(case.count_outbox("deadline_reminder"), 1, "the provider is not reminded of the review");
+    assert!(event_kinds(&case.objection(&case.officer, &id).await).contains(&"review_reminder".to_owned()));
+
+    let decided = json!({ "decision": "upheld", "reason": "复核维持" });
+    assert_eq!(case.act(&case.officer, &id, "review", decided).await.0, StatusCode::OK);
+    case.at_local("2026-10-28 09:00");
+    assert_eq!(case.sweep(), Swept::default());
+    assert_eq!(case.count_outbox("review_reminder"), 1);
 }
 
 #[tokio::test]
