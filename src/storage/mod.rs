@@ -64,6 +64,7 @@ pub mod keys;
 pub mod objections;
 pub mod organizations;
 pub mod outbox;
+pub mod record_notes;
 pub mod records;
 pub mod subjects;
 

@@ -1,5 +1,5 @@
-//! Objections: the case row with its pinned deadlines, its timeline (`objection_events`), its
-//! evidence files and the permanent annotations an "unverifiable" decision leaves on a record.
+//! Objections: the case row with its pinned deadlines, its timeline (`objection_events`) and its
+//! evidence files. The annotations a decision leaves on a record are in `record_notes`.
 //!
 //! Every change of a case's state is `update_state`: one UPDATE conditional on the version the
 //! caller read, whose affected-row count says whether this caller won. Two server instances, a

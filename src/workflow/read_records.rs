@@ -8,8 +8,8 @@ use super::{Actor, Platform, WorkflowError, subjects};
 use crate::audit::Action;
 use crate::crypto::CellCipher;
 use crate::domain::Role;
-use crate::storage::AnyConnection;
 use crate::storage::records::{self, RecordRow, VersionRow};
+use crate::storage::{AnyConnection, record_notes};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -108,7 +108,8 @@ pub fn views(
         by_record.entry(version.record_id.clone()).or_default().push(version);
     }
     let providers = provider_views(conn, &rows)?;
-    let mut statements: HashMap<String, Vec<u8>> = records::statements_for(conn, &record_ids)?.into_iter().collect();
+    let mut statements: HashMap<String, Vec<u8>> =
+        record_notes::statements_for(conn, &record_ids)?.into_iter().collect();
     let mut ciphers: HashMap<String, CellCipher> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {

@@ -7,7 +7,7 @@ use super::{Actor, Platform, WorkflowError, subjects};
 use crate::crypto::CellCipher;
 use crate::domain::Role;
 use crate::domain::record::RecordStatus;
-use crate::storage::records;
+use crate::storage::{record_notes, records};
 use serde::Serialize;
 
 const TABLE: &str = "record_statements";
@@ -19,7 +19,7 @@ pub struct Statement {
     pub statement: String,
 }
 
-/// Opens a cell from `storage::records::statements_for` with the record's subject's cipher.
+/// Opens a cell from `storage::record_notes::statements_for` with the record's subject's cipher.
 pub fn open(cipher: &CellCipher, record_id: &str, cell: &[u8]) -> Result<String, WorkflowError> {
     Ok(cipher.open_string(TABLE, COLUMN, record_id, cell)?.expose_str().to_owned())
 }
@@ -49,7 +49,7 @@ pub fn put(platform: &Platform, actor: &Actor, record_id: &str, text: &str) -> R
             crate::storage::subjects::find(conn, &subject_id)?.ok_or(WorkflowError::NotFound { what: "subject" })?;
         let cipher = subjects::cipher_of(conn, platform, &subject)?;
         let cell = cipher.seal_str(TABLE, COLUMN, &record.id, text)?;
-        records::put_statement(conn, &record.id, &subject_id, &cell, platform.clock.now_naive())?;
+        record_notes::put_statement(conn, &record.id, &subject_id, &cell, platform.clock.now_naive())?;
         Ok(Statement { record_id: record.id, statement: text.to_owned() })
     })
 }

@@ -13,7 +13,7 @@ use crate::domain::record::ChangeKind;
 use crate::notify::message::{RecordChange, RecordCorrectedForRecipient};
 use crate::policy::workflow::UnverifiableAction;
 use crate::storage::objections::ObjectionRow;
-use crate::storage::{AnyConnection, contacts, records};
+use crate::storage::{AnyConnection, contacts, record_notes, records};
 use crate::workflow::change_record;
 use crate::workflow::clock::local_offset;
 use crate::workflow::intake::SourceDocument;
@@ -55,7 +55,7 @@ pub(super) fn apply_outcome(
         Outcome::Unverifiable => {
             let now = platform.clock.now_naive();
             let id = crate::storage::new_row_id();
-            records::annotate_record(conn, &id, &record.id, &objection.id, UNVERIFIABLE, now)?;
+            record_notes::annotate_record(conn, &id, &record.id, &objection.id, UNVERIFIABLE, now)?;
             match platform.policies.workflow.objection.unverifiable_action {
                 UnverifiableAction::Annotate => Ok(Some(RecordChange::Unverifiable { withheld: false })),
                 UnverifiableAction::Suppress => {

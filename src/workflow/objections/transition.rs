@@ -9,7 +9,7 @@ use crate::domain::DomainError;
 use crate::domain::objection::{self, Actor as Cause, ObjectionEvent, ObjectionStatus, Transition};
 use crate::policy::workflow::UnverifiableAction;
 use crate::storage::objections::{self as rows, EventRow, ObjectionRow, StateChange};
-use crate::storage::{AnyConnection, records};
+use crate::storage::{AnyConnection, record_notes, records};
 
 /// Statuses in which an objection keeps its record "disputed" (`keeps_record_disputed`).
 /// The kind of the permanent annotation an "unverifiable" decision leaves on the record.
@@ -177,7 +177,7 @@ pub(super) fn derive_record_flags(
     let overdue =
         policy.on_missed_deadline.suppresses_record() && rows::count_for_record(conn, record_id, &["overdue"])? > 0;
     let unverifiable = policy.unverifiable_action == UnverifiableAction::Suppress
-        && records::has_annotation(conn, record_id, UNVERIFIABLE)?;
+        && record_notes::has_annotation(conn, record_id, UNVERIFIABLE)?;
     let suppressed = overdue || unverifiable;
     Ok(records::set_objection_flags(conn, record_id, disputed, suppressed, platform.clock.now_naive())?)
 }

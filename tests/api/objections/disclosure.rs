@@ -4,7 +4,7 @@
 //! new version is disclosed and the organization that queried it earlier is told.
 
 use super::case;
-use credit_platform::storage::{records, subjects};
+use credit_platform::storage::{record_notes, records, subjects};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -89,7 +89,8 @@ async fn an_unverifiable_decision_does_what_the_policy_switch_says() {
         assert_eq!((row.status.as_str(), row.disputed), (status, false), "{action}");
         assert_eq!(query(&case, &requester).await.len(), usize::from(disclosed), "{action}: disclosed after");
         let annotations =
-            records::annotations_for(&mut case.app.platform.db.get().unwrap(), std::slice::from_ref(&record)).unwrap();
+            record_notes::annotations_for(&mut case.app.platform.db.get().unwrap(), std::slice::from_ref(&record))
+                .unwrap();
         assert_eq!(annotations.len(), 1, "{action}: the verification is on record for good");
         assert_eq!(case.count_outbox("record_corrected_for_recipient"), 1, "{action}: the past recipient is told");
         let (_, mine) = case.app.get("/api/v1/me/records", Some(&case.subject)).await;

@@ -97,7 +97,7 @@ async fn a_withdrawn_entry_leaves_disclosure_and_an_unverifiable_one_is_annotate
     let row = case.record_row(&second);
     assert_eq!((row.status.as_str(), row.disputed), ("active", false));
     assert!(row.suppressed, "the shipped policy withholds an unverifiable record from queries");
-    let annotations = credit_platform::storage::records::annotations_for(
+    let annotations = credit_platform::storage::record_notes::annotations_for(
         &mut case.app.platform.db.get().unwrap(),
         std::slice::from_ref(&second),
     )
