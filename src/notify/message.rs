@@ -12,7 +12,7 @@ mod subject;
 
 pub use oversight::{
     CheckpointCreated, DeadlineBreached, DeadlineReminder, NewObjectionForProvider, RecordChange,
-    RecordCorrectedForRecipient, ReviewReminder,
+    RecordCorrectedForRecipient, ReviewOverdue, ReviewReminder,
 };
 pub use subject::{
     ObjectionAccepted, ObjectionDecided, ObjectionExtended, ObjectionIncomplete, ObjectionReceived, ReviewDecided,

@@ -61,6 +61,7 @@ pub mod authorizations;
 pub mod cell_set;
 pub mod contacts;
 pub mod keys;
+pub mod objection_deadlines;
 pub mod objections;
 pub mod organizations;
 pub mod outbox;

@@ -1,5 +1,6 @@
 //! Objections: the case row with its pinned deadlines, its timeline (`objection_events`) and its
-//! evidence files. The annotations a decision leaves on a record are in `record_notes`.
+//! evidence files. The annotations a decision leaves on a record are in `record_notes`; what the
+//! deadline sweeper reads and claims is in `objection_deadlines`.
 //!
 //! Every change of a case's state is `update_state`: one UPDATE conditional on the version the
 //! caller read, whose affected-row count says whether this caller won. Two server instances, a
@@ -40,6 +41,8 @@ pub struct ObjectionRow {
     pub review_due_on: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// When the officers were told the re-review is past due (once per objection).
+    pub review_escalated_at: Option<Timestamp>,
 }
 
 /// Every column a transition may change; written whole (`None` writes NULL).
@@ -186,55 +189,6 @@ pub fn list(
         query = query.filter(objections::id.lt(before.to_owned()));
     }
     Ok(query.limit(limit).load(conn)?)
-}
-
-/// With the provider and past `due_on` (`due_on < today`): the sweeper's overdue candidates.
-pub fn past_due(conn: &mut AnyConnection, today: &str, limit: i64) -> Result<Vec<ObjectionRow>, StorageError> {
-    Ok(objections::table
-        .filter(objections::status.eq("with_provider"))
-        .filter(objections::due_on.lt(today))
-        .order(objections::due_on)
-        .limit(limit)
-        .select(ObjectionRow::as_select())
-        .load(conn)?)
-}
-
-/// With the provider or waiting for an officer's re-review, reminder day reached, reminder not
-/// yet claimed.
-pub fn reminders_due(conn: &mut AnyConnection, today: &str, limit: i64) -> Result<Vec<ObjectionRow>, StorageError> {
-    Ok(objections::table
-        .filter(objections::status.eq_any(["with_provider", "review_requested"]))
-        .filter(objections::reminded_at.is_null())
-        .filter(objections::remind_on.le(today))
-        .order(objections::remind_on)
-        .limit(limit)
-        .select(ObjectionRow::as_select())
-        .load(conn)?)
-}
-
-/// Takes the reminder of the deadline `due_on` (the provider's, or with `review` the officers'
-/// re-review deadline) for this caller; `true` only for the one winner. Conditional on the due
-/// date too: an extension meanwhile makes a new reminder, not this one.
-pub fn claim_reminder(
-    conn: &mut AnyConnection,
-    id: &str,
-    review: bool,
-    due_on: &str,
-    now: Timestamp,
-) -> Result<bool, StorageError> {
-    let mine = objections::table.find(id).filter(objections::reminded_at.is_null());
-    let n = if review {
-        diesel::update(
-            mine.filter(objections::status.eq("review_requested")).filter(objections::review_due_on.eq(due_on)),
-        )
-        .set(objections::reminded_at.eq(Some(now)))
-        .execute(conn)?
-    } else {
-        diesel::update(mine.filter(objections::status.eq("with_provider")).filter(objections::due_on.eq(due_on)))
-            .set(objections::reminded_at.eq(Some(now)))
-            .execute(conn)?
-    };
-    Ok(n == 1)
 }
 
 pub fn insert_event(conn: &mut AnyConnection, row: &EventRow) -> Result<(), StorageError> {

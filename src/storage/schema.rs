@@ -211,6 +211,7 @@ diesel::table! {
         review_due_on -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        review_escalated_at -> Nullable<Timestamp>,
     }
 }
 

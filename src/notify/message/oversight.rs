@@ -34,6 +34,14 @@ pub struct ReviewReminder {
     pub due_on: NaiveDate,
 }
 
+/// To the officers and the subject: a re-review passed its due date undecided.
+#[derive(Debug, Clone)]
+pub struct ReviewOverdue {
+    pub objection_id: String,
+    pub record_id: String,
+    pub due_on: NaiveDate,
+}
+
 /// To the provider and the officers: the deadline passed without a decision.
 #[derive(Debug, Clone)]
 pub struct DeadlineBreached {
@@ -154,6 +162,15 @@ email!(
     "email/review_reminder/subject.en.txt",
     "email/review_reminder/body.zh.txt",
     "email/review_reminder/body.en.txt"
+);
+email!(
+    ReviewOverdue,
+    "review_overdue",
+    ReviewOverdueText,
+    "email/review_overdue/subject.zh.txt",
+    "email/review_overdue/subject.en.txt",
+    "email/review_overdue/body.zh.txt",
+    "email/review_overdue/body.en.txt"
 );
 email!(
     DeadlineBreached,

@@ -109,6 +109,11 @@ fn bodies_carry_what_the_reader_needs() {
     let zh = review.render(Locale::ZhCn).expect("renders");
     assert!(zh.subject.contains("复核") && zh.body.contains("2026-10-27"), "{}", zh.body);
 
+    let late = ReviewOverdue { objection_id: "obj-9".into(), record_id: "rec-9".into(), due_on: day(27) };
+    let en = late.render(Locale::En).expect("renders");
+    assert!(en.subject.contains("past its due date (2026-10-27)") && en.body.contains("has not been decided"));
+    assert!(late.render(Locale::ZhCn).expect("renders").body.contains("仍未作出复核决定"));
+
     let withheld = RecordCorrectedForRecipient { change: RecordChange::Unverifiable { withheld: true }, ..withdrawn };
     let en = withheld.render(Locale::En).expect("renders");
     assert!(en.subject.contains("could not be verified"), "{}", en.subject);

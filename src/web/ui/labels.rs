@@ -41,6 +41,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("filed", "提出异议", "filed"),
     ("reminder", "提醒提供单位", "provider reminded"),
     ("review_reminder", "提醒复核人员", "officers reminded of the re-review"),
+    ("review_overdue", "复核超期", "re-review past its due date"),
     ("accept", "受理", "accepted"),
     ("mark_incomplete", "要求补正", "asked for more"),
     ("resubmit", "补正后重新提交", "resubmitted"),

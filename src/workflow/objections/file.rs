@@ -106,6 +106,7 @@ pub fn file(platform: &Platform, actor: &Actor, request_id: &str, new: NewObject
             review_due_on: None,
             created_at: now,
             updated_at: now,
+            review_escalated_at: None,
             id,
         };
         rows::insert(conn, &row)?;

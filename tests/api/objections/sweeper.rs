@@ -108,21 +108,27 @@ async fn an_extension_moves_the_reminder_and_the_timeout() {
     assert_eq!(case.count_outbox("deadline_reminder"), 2);
 }
 
-/// A re-review is the officers' deadline: they are reminded one working day before it, once,
-/// even when the provider was reminded before deciding, and not after the review is decided.
-#[tokio::test]
-async fn officers_are_reminded_once_before_a_re_review_is_due() {
-    let case = case().await;
+/// An objection whose provider was reminded and decided, and whose subject asked on Tue Oct 20
+/// for a re-review: due at the end of Tue Oct 27 (5 working days), reminder on Oct 26.
+async fn review_requested_on_october_20(case: &Case) -> String {
     let record = case.record().await;
     let id = case.file_ok(&record).await["id"].as_str().unwrap().to_owned();
     case.at_local("2026-10-09 09:00");
     assert_eq!(case.sweep().reminded, 1, "the provider's reminder");
     let upheld = json!({ "outcome": "upheld", "reason": "信息无误" });
     assert_eq!(case.act(&case.provider, &id, "decision", upheld).await.0, StatusCode::OK);
-    // Requested Tue Oct 20: due at the end of Tue Oct 27 (5 working days), reminder on Oct 26.
     case.at_local("2026-10-20 10:00");
     let (status, body) = case.act(&case.subject, &id, "review", json!({ "reason": "信息有误" })).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    id
+}
+
+/// A re-review is the officers' deadline: they are reminded one working day before it, once,
+/// even when the provider was reminded before deciding, and not after the review is decided.
+#[tokio::test]
+async fn officers_are_reminded_once_before_a_re_review_is_due() {
+    let case = case().await;
+    let id = review_requested_on_october_20(&case).await;
     case.at_local("2026-10-23 17:00");
     assert_eq!(case.sweep(), Swept::default());
     case.at_local("2026-10-26 08:00");
@@ -136,7 +142,28 @@ async fn officers_are_reminded_once_before_a_re_review_is_due() {
     assert_eq!(case.act(&case.officer, &id, "review", decided).await.0, StatusCode::OK);
     case.at_local("2026-10-28 09:00");
     assert_eq!(case.sweep(), Swept::default());
-    assert_eq!(case.count_outbox("review_reminder"), 1);
+    assert_eq!((case.count_outbox("review_reminder"), case.count_outbox("review_overdue")), (1, 0));
+}
+
+/// A re-review still undecided after its due date is escalated once, to the officers and the
+/// subject; the case stays with the officers, who may still decide it.
+#[tokio::test]
+async fn a_re_review_past_its_due_date_is_escalated_once_and_may_still_be_decided() {
+    let case = case().await;
+    let id = review_requested_on_october_20(&case).await;
+    case.at_local("2026-10-27 23:59");
+    assert_eq!(case.sweep(), Swept { reminded: 1, overdue: 0 }, "due at the end of the day: only the reminder");
+    case.at_local("2026-10-28 00:01");
+    assert_eq!(case.sweep(), Swept { reminded: 0, overdue: 1 });
+    assert_eq!(case.sweep(), Swept::default(), "once");
+    assert_eq!(case.count_outbox("review_overdue"), 2, "the officer and the subject");
+    let view = case.objection(&case.subject, &id).await;
+    assert_eq!(view["status"], "review_requested");
+    assert!(event_kinds(&view).contains(&"review_overdue".to_owned()));
+
+    let decided = json!({ "decision": "upheld", "reason": "复核维持" });
+    assert_eq!(case.act(&case.officer, &id, "review", decided).await.0, StatusCode::OK);
+    assert_eq!(case.sweep(), Swept::default());
 }
 
 #[tokio::test]

@@ -1,0 +1,1 @@
+ALTER TABLE objections DROP COLUMN review_escalated_at;
