@@ -11,10 +11,30 @@ pub fn submit(platform: &Platform, actor: &Actor, submission: Submission) -> Res
     actor.require(&[Role::Provider])?;
     let organization = actor.organization()?.to_owned();
     let checked = intake::check(platform, submission)?;
-    let mut stored = platform.db.transaction(|conn| {
-        intake_store::store_all(conn, platform, actor, &organization, std::slice::from_ref(&checked))
-    })?;
+    let mut stored = store_retrying(platform, actor, &organization, std::slice::from_ref(&checked))?;
     stored.pop().ok_or_else(|| WorkflowError::internal("nothing stored"))
+}
+
+/// Attempts at a chunk whose transaction lost a race to create one of its subjects.
+const ATTEMPTS: usize = 5;
+
+/// Stores a chunk in one transaction. On PostgreSQL two transactions may both miss a new
+/// subject and both insert it; the loser rolls back whole (`concurrent_update`) and is run
+/// again, when its lookup finds the subject the winner committed. (SQLite's writers take the
+/// write lock at BEGIN, so there the lookup is never stale.)
+fn store_retrying(
+    platform: &Platform,
+    actor: &Actor,
+    organization: &str,
+    checked: &[CheckedSubmission],
+) -> Result<Vec<StoredRecord>, WorkflowError> {
+    let mut attempt = 1;
+    loop {
+        match platform.db.transaction(|conn| intake_store::store_all(conn, platform, actor, organization, checked)) {
+            Err(WorkflowError::Conflict { code: "concurrent_update", .. }) if attempt < ATTEMPTS => attempt += 1,
+            outcome => return outcome,
+        }
+    }
 }
 
 /// The outcome of one line of a batch.
@@ -48,8 +68,7 @@ pub fn submit_lines(
     if checked.is_empty() {
         return Ok(reports);
     }
-    let stored =
-        platform.db.transaction(|conn| intake_store::store_all(conn, platform, actor, &organization, &checked))?;
+    let stored = store_retrying(platform, actor, &organization, &checked)?;
     platform.db.after_bulk_commit();
     let mut stored = stored.into_iter();
     for report in reports.iter_mut().filter(|r| r.error.is_none()) {

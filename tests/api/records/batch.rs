@@ -127,3 +127,45 @@ async fn a_refusal_in_a_late_part_of_a_large_batch_stores_nothing_of_its_chunk()
     assert_eq!(count(&app, "(SELECT COUNT(*) FROM subjects)"), 1);
     assert_eq!(count(&app, "(SELECT COUNT(*) FROM audit_entries WHERE action = 'record_submitted')"), 1);
 }
+
+/// Several providers' batches name the same new subjects at once. On PostgreSQL two
+/// transactions may both miss a subject and both insert it; the loser's chunk is retried, so
+/// every line is stored and each subject exists once (SQLite serializes its writers anyway).
+#[tokio::test]
+async fn concurrent_batches_about_the_same_new_subjects_all_succeed_with_one_subject_each() {
+    let app = spawn_app().await;
+    let mut actors = Vec::new();
+    for n in 0..4 {
+        let organization = app.create_organization(&format!("提供单位{n}"), "administrative_organ").await;
+        actors.push(credit_platform::workflow::Actor {
+            account_id: format!("concurrent-test-{n}"),
+            role: credit_platform::domain::Role::Provider,
+            organization_id: Some(organization),
+            subject_id: None,
+        });
+    }
+    let lines: Vec<String> = (0..300u32).map(|i| penalty(&resident_id(9000 + i), "丁").to_string()).collect();
+    let platform = app.platform.clone();
+    let outcomes = tokio::task::spawn_blocking(move || {
+        std::thread::scope(|scope| {
+            let running: Vec<_> = actors
+                .iter()
+                .map(|actor| {
+                    let (platform, lines) = (&platform, &lines);
+                    scope.spawn(move || {
+                        credit_platform::workflow::submit_record::submit_lines(platform, actor, 1, lines)
+                    })
+                })
+                .collect();
+            running.into_iter().map(|t| t.join().expect("no panic")).collect::<Vec<_>>()
+        })
+    })
+    .await
+    .expect("joined");
+    for outcome in outcomes {
+        let reports = outcome.expect("every chunk stored");
+        assert!(reports.iter().all(|r| r.id.is_some()), "every line stored");
+    }
+    assert_eq!(app.record_count(), 4 * 300);
+    assert_eq!(count(&app, "(SELECT COUNT(*) FROM subjects)"), 300);
+}
