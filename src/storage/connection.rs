@@ -134,7 +134,11 @@ impl Database {
         let first = manager.connect().map_err(|e| StorageError::Connect(e.to_string()))?;
         let pool = Pool::builder()
             .max_size(pool_size.max(1))
-            .min_idle(Some(1))
+            // Every connection is opened here, before `build` returns. With fewer kept idle,
+            // r2d2 opens a new one in the background whenever a checkout finds none idle, and a
+            // command that ends while such a PostgreSQL connect is in flight crashed in libpq's
+            // TLS setup as the exit handlers tore OpenSSL down (SIGSEGV, seen on `import`).
+            .min_idle(None)
             // No `SELECT 1` before every checkout: a broken connection surfaces on use and is
             // dropped by `has_broken`, and the hot path saves a statement per request.
             .test_on_check_out(false)

@@ -255,7 +255,8 @@ async fn the_import_command_stores_a_file_and_reports_bad_lines() {
         .output()
         .expect("the binary runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "import failed: {stdout} {}", String::from_utf8_lossy(&output.stderr));
+    let status = output.status;
+    assert!(status.success(), "import failed ({status:?}): {stdout} {}", String::from_utf8_lossy(&output.stderr));
     assert!(stdout.contains("2 stored, 1 refused"), "{stdout}");
     assert!(stdout.contains("line 2: invalid_line"), "{stdout}");
     assert_eq!(app.record_count(), 2);
