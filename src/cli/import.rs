@@ -5,16 +5,15 @@
 use crate::config::Settings;
 use crate::domain::Role;
 use crate::storage::organizations;
-use crate::workflow::{self, Actor, bootstrap, clock::SystemClock};
+use crate::workflow::{self, Actor};
 use anyhow::Context;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::sync::Arc;
 
 const LINES_PER_CHUNK: usize = 1000;
 
 pub fn import(settings: Settings, file: &Path, organization: &str) -> anyhow::Result<()> {
-    let platform = bootstrap::prepare(settings, Arc::new(SystemClock))?;
+    let platform = super::CommandPlatform::prepare(settings)?;
     organizations::find(&mut *platform.db.get()?, organization)?.context("no organization with that id")?;
     let actor = Actor {
         account_id: format!("cli-import:{organization}"),

@@ -52,6 +52,30 @@ pub enum AuditCommand {
     PublicKey,
 }
 
+/// The platform of a one-shot command. Dropping it, also on an early `?` return, stops the
+/// access log's writer and checkpoint threads and waits for them: a thread still talking to
+/// PostgreSQL while the exit handlers tear down libpq's TLS state crashed the process.
+pub(crate) struct CommandPlatform(workflow::Platform);
+
+impl CommandPlatform {
+    pub(crate) fn prepare(settings: Settings) -> anyhow::Result<CommandPlatform> {
+        Ok(CommandPlatform(bootstrap::prepare(settings, Arc::new(SystemClock))?))
+    }
+}
+
+impl std::ops::Deref for CommandPlatform {
+    type Target = workflow::Platform;
+    fn deref(&self) -> &workflow::Platform {
+        &self.0
+    }
+}
+
+impl Drop for CommandPlatform {
+    fn drop(&mut self) {
+        self.0.audit.shutdown();
+    }
+}
+
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
@@ -74,7 +98,7 @@ pub fn migrate(settings: Settings) -> anyhow::Result<()> {
 }
 
 pub fn accounts(settings: Settings, command: AccountsCommand) -> anyhow::Result<()> {
-    let platform = bootstrap::prepare(settings, Arc::new(SystemClock))?;
+    let platform = CommandPlatform::prepare(settings)?;
     match command {
         AccountsCommand::Create { email, role, organization_id, subject_identifier, subject_kind } => {
             let (password, generated) = match std::env::var("CREDIT_NEW_PASSWORD") {
@@ -109,7 +133,7 @@ pub fn accounts(settings: Settings, command: AccountsCommand) -> anyhow::Result<
 
 pub fn keys(settings: Settings, command: KeysCommand) -> anyhow::Result<()> {
     let KeysCommand::Rotate { rewrap_only } = command;
-    let platform = bootstrap::prepare(settings, Arc::new(SystemClock))?;
+    let platform = CommandPlatform::prepare(settings)?;
     if !rewrap_only {
         match platform.keys.source() {
             workflow::keys::KeySource::File(path) => {
@@ -147,7 +171,7 @@ pub fn keys(settings: Settings, command: KeysCommand) -> anyhow::Result<()> {
 }
 
 pub fn audit(settings: Settings, command: AuditCommand) -> anyhow::Result<()> {
-    let platform = bootstrap::prepare(settings, Arc::new(SystemClock))?;
+    let platform = CommandPlatform::prepare(settings)?;
     match command {
         AuditCommand::PublicKey => {
             let key = workflow::audit_integrity::public_key(&platform);

@@ -59,14 +59,27 @@ impl Drop for TestDatabase {
     }
 }
 
-/// Replaces the database name in a PostgreSQL URL.
+/// Replaces the database name in a PostgreSQL URL, keeping its parameters.
 fn with_database(url: &str, name: &str) -> String {
-    let (base, _) = url.rsplit_once('/').unwrap_or((url, ""));
-    format!("{base}/{name}")
+    let (base, last) = url.rsplit_once('/').unwrap_or((url, ""));
+    let parameters = last.split_once('?').map(|(_, p)| format!("?{p}")).unwrap_or_default();
+    format!("{base}/{name}{parameters}")
+}
+
+/// The tests talk to a PostgreSQL on loopback: without TLS, unless the URL asks for it. A TLS
+/// session is slower to open, and libpq then initializes OpenSSL, whose exit handlers can tear
+/// it down while a background thread of some finished test still closes a connection (the test
+/// binary then died with SIGSEGV after every test had passed).
+fn without_tls(url: String) -> String {
+    if url.contains("sslmode=") {
+        return url;
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}sslmode=disable")
 }
 
 fn fresh_database(data_dir: &std::path::Path) -> TestDatabase {
-    let Ok(admin_url) = std::env::var("CREDIT_TEST_DATABASE_URL") else {
+    let Ok(admin_url) = std::env::var("CREDIT_TEST_DATABASE_URL").map(without_tls) else {
         return TestDatabase::Sqlite { path: data_dir.join("credit.sqlite3") };
     };
     let name = format!("credit_test_{}", uuid::Uuid::new_v4().simple());
