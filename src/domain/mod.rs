@@ -4,6 +4,7 @@
 //! system edge are parsed into these types once ("parse, don't validate"); the layers above
 //! never re-check what a type already guarantees. Must not depend on any other layer.
 
+pub mod clock_pause;
 pub mod error;
 pub mod identifier;
 pub mod kinds;

@@ -211,6 +211,9 @@ pub enum ObjectionEvent {
     Forward,
     /// The provider's one extension; the reason is recorded by the workflow.
     Extend,
+    /// Time for inspection, testing, quarantine, appraisal or expert review is not counted
+    /// (R-28, HN 41): the provider declares it and the due date moves by it.
+    PauseClock,
     MissDeadline,
     Decide(Outcome),
     RequestReview,
@@ -227,6 +230,7 @@ impl ObjectionEvent {
             Self::Resubmit => "resubmit",
             Self::Forward => "forward",
             Self::Extend => "extend",
+            Self::PauseClock => "pause_clock",
             Self::MissDeadline => "miss_deadline",
             Self::Decide(_) => "decide",
             Self::RequestReview => "request_review",
@@ -244,7 +248,7 @@ impl ObjectionEvent {
                 matches!(actor, Account(Role::Officer) | System)
             }
             Self::Resubmit | Self::RequestReview | Self::Withdraw => actor == Account(Role::Subject),
-            Self::Extend | Self::Decide(_) => actor == Account(Role::Provider),
+            Self::Extend | Self::PauseClock | Self::Decide(_) => actor == Account(Role::Provider),
             Self::MissDeadline => actor == System,
             Self::DecideReview => actor == Account(Role::Officer),
         }
@@ -299,6 +303,7 @@ pub fn apply(
         (S::Incomplete, E::Resubmit) => S::Submitted,
         (S::Accepted, E::Forward) => S::WithProvider,
         (S::WithProvider, E::Extend) if !state.extension_used => S::WithProvider,
+        (S::WithProvider, E::PauseClock) => S::WithProvider,
         (S::WithProvider, E::MissDeadline) => S::Overdue,
         // A late decision still closes the case.
         (S::WithProvider | S::Overdue, E::Decide(outcome)) => S::Decided(*outcome),

@@ -9,6 +9,7 @@ const EVENT_NAMES: &[&str] = &[
     "resubmit",
     "forward",
     "extend",
+    "pause_clock",
     "miss_deadline",
     "decide_upheld",
     "decide_corrected",
@@ -27,6 +28,7 @@ fn event(name: &str) -> ObjectionEvent {
         "resubmit" => E::Resubmit,
         "forward" => E::Forward,
         "extend" => E::Extend,
+        "pause_clock" => E::PauseClock,
         "miss_deadline" => E::MissDeadline,
         "decide_upheld" => E::Decide(Outcome::Upheld),
         "decide_corrected" => E::Decide(Outcome::Corrected),
@@ -62,6 +64,7 @@ const ALLOWED: &[(&str, &str, &str, &str, &[&str])] = &[
     ("accepted", "forward", OFFICER, "with_provider", &[]),
     ("accepted", "forward", SYSTEM, "with_provider", &[]),
     ("with_provider", "extend", PROVIDER, "with_provider", &[]),
+    ("with_provider", "pause_clock", PROVIDER, "with_provider", &[]),
     ("with_provider", "miss_deadline", SYSTEM, "overdue", &["suppresses"]),
     ("with_provider", "decide_upheld", PROVIDER, "upheld", &["clears"]),
     ("with_provider", "decide_corrected", PROVIDER, "corrected", &["clears", "version", "notify"]),
@@ -136,8 +139,8 @@ fn exactly_the_allowed_combinations_succeed_with_their_effects() {
             }
         }
     }
-    // 28 rows, each for both extension values except the one `extend` row.
-    assert_eq!(successes, 55);
+    // 29 rows, each for both extension values except the one `extend` row.
+    assert_eq!(successes, 57);
 }
 
 #[test]

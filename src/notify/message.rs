@@ -15,8 +15,8 @@ pub use oversight::{
     RecordCorrectedForRecipient, ReviewOverdue, ReviewReminder,
 };
 pub use subject::{
-    ObjectionAccepted, ObjectionDecided, ObjectionExtended, ObjectionIncomplete, ObjectionReceived, ReviewDecided,
-    ReviewRequested,
+    ClockPaused, ObjectionAccepted, ObjectionDecided, ObjectionExtended, ObjectionIncomplete, ObjectionReceived,
+    ReviewDecided, ReviewRequested,
 };
 
 use super::NotifyError;

@@ -1,6 +1,6 @@
 //! Objection-workflow parameters (`policies/workflow.toml`; legal-requirements §3, R-24, R-28,
 //! deadlines in working days, the one extension, the hard cap, what a missed
-//! deadline and an unverifiable decision do, the re-review window, the recipients' lookback and the statement length.
+//! deadline and an unverifiable decision do, how long the clock may be paused, the re-review window, the recipients' lookback and the statement length.
 //!
 //! Contract: values are checked for coherence at load (the decision period plus the extension
 //! fits under the hard cap, the complex cap is not below it, the reminder comes before the due
@@ -60,6 +60,14 @@ pub struct Extension {
     pub requires_approval_reference: bool,
 }
 
+/// Declared stops of the provider's clock: not counted towards any deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockPause {
+    /// The most working days all pauses of one objection may add together.
+    pub max_working_days: WorkingDays,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HardCap {
@@ -78,6 +86,7 @@ pub struct ObjectionPolicy {
     pub unverifiable_action: UnverifiableAction,
     pub extension: Extension,
     pub hard_cap: HardCap,
+    pub pause: ClockPause,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -142,6 +151,7 @@ impl WorkflowPolicy {
             ("objection.extension.working_days", o.extension.working_days),
             ("objection.hard_cap.working_days", o.hard_cap.working_days),
             ("objection.hard_cap.complex_working_days", o.hard_cap.complex_working_days),
+            ("objection.pause.max_working_days", o.pause.max_working_days),
             ("review.request_window_working_days", self.review.request_window_working_days),
             ("review.decision_working_days", self.review.decision_working_days),
         ];

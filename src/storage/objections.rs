@@ -43,6 +43,8 @@ pub struct ObjectionRow {
     pub updated_at: Timestamp,
     /// When the officers were told the re-review is past due (once per objection).
     pub review_escalated_at: Option<Timestamp>,
+    /// Working days of declared clock pauses so far.
+    pub paused_working_days: i32,
 }
 
 /// Every column a transition may change; written whole (`None` writes NULL).
@@ -63,6 +65,7 @@ pub struct StateChange {
     pub decided_on: Option<String>,
     pub review_until: Option<String>,
     pub review_due_on: Option<String>,
+    pub paused_working_days: i32,
     pub updated_at: Timestamp,
 }
 
@@ -84,6 +87,7 @@ impl ObjectionRow {
             decided_on: self.decided_on.clone(),
             review_until: self.review_until.clone(),
             review_due_on: self.review_due_on.clone(),
+            paused_working_days: self.paused_working_days,
             updated_at: self.updated_at,
         }
     }

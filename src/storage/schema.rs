@@ -212,6 +212,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         review_escalated_at -> Nullable<Timestamp>,
+        paused_working_days -> Integer,
     }
 }
 

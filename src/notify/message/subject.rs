@@ -36,6 +36,39 @@ pub struct ObjectionExtended {
     pub due_on: NaiveDate,
 }
 
+/// The provider declared a stop of its clock; the due date moved by it.
+#[derive(Debug, Clone)]
+pub struct ClockPaused {
+    pub objection_id: String,
+    pub kind: crate::domain::clock_pause::ClockPauseKind,
+    pub working_days: u32,
+    pub reason: String,
+    pub due_on: NaiveDate,
+}
+
+impl ClockPaused {
+    pub fn kind_zh(&self) -> &'static str {
+        use crate::domain::clock_pause::ClockPauseKind as K;
+        match self.kind {
+            K::Inspection => "检验",
+            K::Testing => "检测",
+            K::Quarantine => "检疫",
+            K::Appraisal => "鉴定",
+            K::ExpertReview => "专家评审",
+        }
+    }
+    pub fn kind_en(&self) -> &'static str {
+        use crate::domain::clock_pause::ClockPauseKind as K;
+        match self.kind {
+            K::Inspection => "inspection",
+            K::Testing => "testing",
+            K::Quarantine => "quarantine",
+            K::Appraisal => "appraisal",
+            K::ExpertReview => "expert review",
+        }
+    }
+}
+
 /// The provider decided; `review_until` is the last day to ask for a re-review.
 #[derive(Debug, Clone)]
 pub struct ObjectionDecided {
@@ -115,6 +148,15 @@ email!(
     "email/objection_extended/subject.en.txt",
     "email/objection_extended/body.zh.txt",
     "email/objection_extended/body.en.txt"
+);
+email!(
+    ClockPaused,
+    "clock_paused",
+    ClockPausedText,
+    "email/clock_paused/subject.zh.txt",
+    "email/clock_paused/subject.en.txt",
+    "email/clock_paused/body.zh.txt",
+    "email/clock_paused/body.en.txt"
 );
 email!(
     ObjectionDecided,

@@ -114,6 +114,18 @@ fn bodies_carry_what_the_reader_needs() {
     assert!(en.subject.contains("past its due date (2026-10-27)") && en.body.contains("has not been decided"));
     assert!(late.render(Locale::ZhCn).expect("renders").body.contains("仍未作出复核决定"));
 
+    let paused = ClockPaused {
+        objection_id: "obj-3".into(),
+        kind: crate::domain::clock_pause::ClockPauseKind::ExpertReview,
+        working_days: 5,
+        reason: "expert opinion needed".into(),
+        due_on: day(16),
+    };
+    let en = paused.render(Locale::En).expect("renders");
+    assert!(en.subject.contains("expert review is not counted") && en.body.contains("moves by 5 working days"));
+    assert!(en.body.contains("by the end of 2026-10-16") && en.body.contains("Reason given: expert opinion needed"));
+    assert!(paused.render(Locale::ZhCn).expect("renders").body.contains("专家评审"));
+
     let withheld = RecordCorrectedForRecipient { change: RecordChange::Unverifiable { withheld: true }, ..withdrawn };
     let en = withheld.render(Locale::En).expect("renders");
     assert!(en.subject.contains("could not be verified"), "{}", en.subject);

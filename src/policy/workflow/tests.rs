@@ -21,6 +21,7 @@ fn shipped_workflow_has_the_legal_defaults() {
     assert_eq!(w.objection.unverifiable_action, UnverifiableAction::Suppress);
     assert_eq!(w.recipients.lookback_years, 2);
     assert_eq!(w.statement.max_chars, 500);
+    assert_eq!(w.objection.pause.max_working_days, WorkingDays(20));
     assert_eq!(w.provider_period(0, false), WorkingDays(3));
     assert_eq!(w.provider_period(1, false), WorkingDays(6));
     assert_eq!(w.provider_period(5, false), WorkingDays(6), "only one extension counts");

@@ -1,7 +1,7 @@
 //! Objections (DESIGN §7, §8): `POST /objections` (the subject files; evidence files as base64
 //! in the JSON body), `GET /objections` (each role its own), `GET /objections/{id}` (timeline,
 //! deadline, days left), `GET /objections/{id}/evidence/{evidence_id}`, and the transitions
-//! `.../decision`, `.../extension`, `.../withdraw`, `.../review`; plus the subject's statement
+//! `.../decision`, `.../extension`, `.../pause`, `.../withdraw`, `.../review`; plus the subject's statement
 //! on a record, `POST /records/{id}/statement`.
 
 use crate::domain::objection::{DecisionOutcome, ObjectionGround};
@@ -9,6 +9,7 @@ use crate::web::auth::{Authenticated, blocking};
 use crate::web::error::ApiError;
 use crate::workflow::objections::decide::{self, Decision, Extension};
 use crate::workflow::objections::file::{self, EvidenceFile, MAX_EVIDENCE_TOTAL, NewObjection};
+use crate::workflow::objections::pause::{self, Pause};
 use crate::workflow::objections::{read, review};
 use crate::workflow::{Platform, WorkflowError, record_statement};
 use actix_web::{HttpResponse, web};
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/objections/{id}/evidence/{evidence_id}", web::get().to(evidence))
         .route("/objections/{id}/decision", web::post().to(decision))
         .route("/objections/{id}/extension", web::post().to(extension))
+        .route("/objections/{id}/pause", web::post().to(pause))
         .route("/objections/{id}/withdraw", web::post().to(withdraw))
         .route("/objections/{id}/review", web::post().to(review_one))
         .route("/records/{id}/statement", web::post().to(statement));
@@ -172,6 +174,28 @@ async fn extension(
         Extension { reason: body.reason, approval_reference: body.approval_reference, complex: body.complex };
     let request_id = request_id.to_string();
     let changed = blocking(move || decide::extend(&platform, &actor, &request_id, &id, extension)).await?;
+    Ok(HttpResponse::Ok().json(changed))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PauseBody {
+    kind: String,
+    reason: String,
+    working_days: u32,
+}
+
+async fn pause(
+    platform: web::Data<Platform>,
+    Authenticated(actor): Authenticated,
+    request_id: RequestId,
+    id: web::Path<String>,
+    body: web::Json<PauseBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, body) = (id.into_inner(), body.into_inner());
+    let declared = Pause { kind: body.kind, reason: body.reason, working_days: body.working_days };
+    let request_id = request_id.to_string();
+    let changed = blocking(move || pause::pause(&platform, &actor, &request_id, &id, declared)).await?;
     Ok(HttpResponse::Ok().json(changed))
 }
 

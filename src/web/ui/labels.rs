@@ -42,6 +42,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("reminder", "提醒提供单位", "provider reminded"),
     ("review_reminder", "提醒复核人员", "officers reminded of the re-review"),
     ("review_overdue", "复核超期", "re-review past its due date"),
+    ("pause_clock", "期限顺延（检验、鉴定等不计入）", "clock paused (not counted)"),
     ("accept", "受理", "accepted"),
     ("mark_incomplete", "要求补正", "asked for more"),
     ("resubmit", "补正后重新提交", "resubmitted"),

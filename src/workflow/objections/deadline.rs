@@ -3,7 +3,7 @@
 
 use super::Platform;
 use crate::policy::{Calendar, WorkingDays};
-use crate::storage::objections::StateChange;
+use crate::storage::objections::{ObjectionRow, StateChange};
 use chrono::NaiveDate;
 
 /// Starts (or continues) the provider's clock: `due_on` is `n` working days after `start`;
@@ -29,6 +29,19 @@ pub(super) fn pin_provider_deadline(
     change.remind_on = Some(working_days_before(calendar, deadline.due_on, reminder).to_string());
     change.reminded_at = None;
     deadline.due_on
+}
+
+/// The provider's current deadline, to be moved by an extension or a pause: the due date, the
+/// calendar versions pinned for it and whether it was estimated. Without one (never expected
+/// while with the provider) the clock is taken to start today.
+pub(super) fn current_deadline(
+    platform: &Platform,
+    row: &ObjectionRow,
+) -> Result<(NaiveDate, String, bool), super::WorkflowError> {
+    Ok(match (&row.due_on, &row.due_calendar_version) {
+        (Some(due), Some(version)) => (super::parse_date(due)?, version.clone(), row.due_estimated),
+        _ => (platform.clock.today(), String::new(), row.due_estimated),
+    })
 }
 
 /// The `n`th working day before `date` (the reminder day).

@@ -3,10 +3,10 @@
 //! closes it and lifts the suppression) and `POST /objections/{id}/extension` (once, with a
 //! reason and the approval reference; +3 working days, or the complex-case cap).
 
-use super::deadline::pin_provider_deadline;
+use super::deadline::{current_deadline, pin_provider_deadline};
 use super::effects::{apply_outcome, notify_recipients};
 use super::transition::{By, Journal, advance};
-use super::{Actor, MAX_REASON_CHARS, Platform, WorkflowError, parse_date, text_field, visible};
+use super::{Actor, MAX_REASON_CHARS, Platform, WorkflowError, text_field, visible};
 use crate::domain::objection::{DecisionOutcome, ObjectionEvent, Outcome};
 use crate::notify::message::{ObjectionDecided, ObjectionExtended};
 use crate::policy::WorkingDays;
@@ -116,11 +116,7 @@ pub fn extend(
         let mut row = visible(conn, actor, id)?;
         let cipher = subjects::cipher_by_subject(conn, platform, &row.subject_id)?;
         let mut journal = Journal::new(request_id);
-        let (due_before, pinned_before) = match (&row.due_on, &row.due_calendar_version) {
-            (Some(due), Some(version)) => (parse_date(due)?, version.clone()),
-            _ => (platform.clock.today(), String::new()),
-        };
-        let estimated_before = row.due_estimated;
+        let (due_before, pinned_before, estimated_before) = current_deadline(platform, &row)?;
         let base = policy.objection.provider_decision_working_days.0;
         let added = if extension.complex {
             policy.hard_cap(true).0.saturating_sub(base)

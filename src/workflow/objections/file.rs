@@ -107,6 +107,7 @@ pub fn file(platform: &Platform, actor: &Actor, request_id: &str, new: NewObject
             created_at: now,
             updated_at: now,
             review_escalated_at: None,
+            paused_working_days: 0,
             id,
         };
         rows::insert(conn, &row)?;

@@ -197,6 +197,7 @@ fn apply_change(row: &mut ObjectionRow, c: StateChange) {
     row.decided_on = c.decided_on;
     row.review_until = c.review_until;
     row.review_due_on = c.review_due_on;
+    row.paused_working_days = c.paused_working_days;
     row.updated_at = c.updated_at;
 }
 

@@ -242,3 +242,48 @@ async fn while_smtp_is_down_objection_mail_waits_in_the_outbox_and_then_goes_out
     drain(&case, &mailer).await;
     assert_eq!(sink.messages().len(), queued);
 }
+
+/// expert review is not counted. The provider declares a 5-working-day pause: the due
+/// date moves from Sat Oct 10 to Fri Oct 16, the reminder and the timeout with it, and the
+/// subject is told why. Refusals: an unknown kind, no days, more than the policy allows in all,
+/// a subject declaring it, and a pause once the deadline has passed.
+#[tokio::test]
+async fn a_declared_pause_moves_the_deadline_within_the_policy_allowance() {
+    let case = case().await;
+    let record = case.record().await;
+    let id = case.file_ok(&record).await["id"].as_str().unwrap().to_owned();
+    let declare =
+        |kind: &str, days: u32| json!({ "kind": kind, "reason": "需委托专家评审罚款依据", "working_days": days });
+
+    let refusals = [
+        (&case.provider, declare("holiday", 5), StatusCode::UNPROCESSABLE_ENTITY, "kind"),
+        (&case.provider, declare("expert_review", 0), StatusCode::UNPROCESSABLE_ENTITY, "working_days"),
+        (&case.provider, declare("expert_review", 21), StatusCode::UNPROCESSABLE_ENTITY, "working_days"),
+    ];
+    for (token, body, status, field) in refusals {
+        let (got, answer) = case.act(token, &id, "pause", body).await;
+        assert_eq!((got, answer["error"]["field"].as_str()), (status, Some(field)), "{answer}");
+    }
+    assert_eq!(case.act(&case.subject, &id, "pause", declare("testing", 2)).await.0, StatusCode::FORBIDDEN);
+
+    let (status, body) = case.act(&case.provider, &id, "pause", declare("expert_review", 5)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let view = case.objection(&case.subject, &id).await;
+    assert_eq!(view["due_on"], "2026-10-16");
+    assert!(event_kinds(&view).contains(&"pause_clock".to_owned()));
+    assert_eq!(case.count_outbox("clock_paused"), 1);
+    let (status, body) = case.act(&case.provider, &id, "pause", declare("appraisal", 16)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("pause_limit_exceeded"))
+    );
+
+    case.at_local("2026-10-11 09:00");
+    assert_eq!(case.sweep(), Swept::default(), "not overdue: the pause is not counted");
+    case.at_local("2026-10-15 09:00");
+    assert_eq!(case.sweep(), Swept { reminded: 1, overdue: 0 });
+    case.at_local("2026-10-17 00:01");
+    assert_eq!(case.sweep(), Swept { reminded: 0, overdue: 1 });
+    let (status, body) = case.act(&case.provider, &id, "pause", declare("testing", 2)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+}

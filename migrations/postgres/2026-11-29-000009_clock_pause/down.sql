@@ -1,0 +1,1 @@
+ALTER TABLE objections DROP COLUMN paused_working_days;
