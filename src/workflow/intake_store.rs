@@ -64,16 +64,20 @@ pub fn store_all(
     } else {
         std::thread::scope(|scope| -> Result<(), WorkflowError> {
             let (parts, prepared) = std::sync::mpsc::sync_channel::<Result<Part, WorkflowError>>(2);
-            scope.spawn(move || {
-                for submissions in checked.chunks(PART) {
-                    let part = preparer.part(submissions);
-                    let failed = part.is_err();
-                    // A closed channel means the writer failed and the chunk is rolled back.
-                    if parts.send(part).is_err() || failed {
-                        break;
+            // Named, so that it is recognisable in a thread dump or a profile.
+            let helper = std::thread::Builder::new().name("intake-prepare".into());
+            helper
+                .spawn_scoped(scope, move || {
+                    for submissions in checked.chunks(PART) {
+                        let part = preparer.part(submissions);
+                        let failed = part.is_err();
+                        // A closed channel means the writer failed and the chunk is rolled back.
+                        if parts.send(part).is_err() || failed {
+                            break;
+                        }
                     }
-                }
-            });
+                })
+                .map_err(WorkflowError::internal)?;
             // Returning early drops the receiver, which stops the helper at its next part.
             for part in prepared {
                 written.write(conn, part?)?;

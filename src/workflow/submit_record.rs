@@ -89,10 +89,16 @@ fn check_lines(platform: &Platform, first_line: u64, lines: &[String]) -> (Vec<L
     let (front, back) = lines.split_at(lines.len() / 2);
     let back_first = first_line + front.len() as u64;
     let ((mut reports, mut checked), (back_reports, back_checked)) = std::thread::scope(|scope| {
-        let back = scope.spawn(move || check_part(platform, back_first, back));
+        let helper = std::thread::Builder::new().name("intake-check".into());
+        let spawned = helper.spawn_scoped(scope, move || check_part(platform, back_first, back));
         let front = check_part(platform, first_line, front);
-        // A panic while checking is a bug; re-raise it on this thread.
-        (front, back.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        let back = match spawned {
+            // A panic while checking is a bug; re-raise it on this thread.
+            Ok(helper) => helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had: check the second half here too.
+            Err(_) => check_part(platform, back_first, back),
+        };
+        (front, back)
     });
     reports.extend(back_reports);
     checked.extend(back_checked);
