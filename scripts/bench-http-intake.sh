@@ -10,10 +10,17 @@ cd "$(dirname "$0")/.."
 lines="${1:-100000}"
 port="${CREDIT_BENCH_PORT:-18080}"
 work=$(mktemp -d)
-trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+server=""
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 
-cargo build --release --quiet
-bin="${CARGO_TARGET_DIR:-target}/release/credit-platform"
+# CREDIT_BENCH_BIN=path runs another build of the server, with CREDIT_BENCH_POLICIES=dir its own
+# policies folder (to compare two commits in one sitting).
+policies="${CREDIT_BENCH_POLICIES:-policies}"
+bin="${CREDIT_BENCH_BIN:-}"
+if [ -z "$bin" ]; then
+  cargo build --release --quiet
+  bin="${CARGO_TARGET_DIR:-target}/release/credit-platform"
+fi
 
 # The same lines as benches/support.rs `penalty_line` (valid resident ids with check digits).
 python3 - "$lines" "$work/batch.ndjson" <<'PY'
@@ -37,9 +44,9 @@ with open(sys.argv[2], "w") as out:
 PY
 
 export CREDIT_NEW_PASSWORD=bench-password-1
-run() { "$bin" --data-dir "$work/data" --policies policies "$@"; }
+run() { "$bin" --data-dir "$work/data" --policies "$policies" "$@"; }
 run accounts create --email admin@example.org --role admin >/dev/null 2>&1
-"$bin" --data-dir "$work/data" --policies policies --listen "127.0.0.1:$port" serve >"$work/server.log" 2>&1 &
+"$bin" --data-dir "$work/data" --policies "$policies" --listen "127.0.0.1:$port" serve >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 50); do curl -sf "localhost:$port/healthz" >/dev/null && break; sleep 0.2; done
 
