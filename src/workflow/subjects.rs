@@ -96,12 +96,6 @@ pub struct NewSubjects {
     pub subjects: Vec<SubjectRow>,
 }
 
-impl NewSubjects {
-    pub fn is_empty(&self) -> bool {
-        self.subjects.is_empty()
-    }
-}
-
 /// Turns the subjects of a chunk into ciphers without touching the database: unwraps the data
 /// key of a found subject, and creates (once per identifier) a subject with a fresh data key,
 /// its identifier and name sealed under it. CPU only, so it can run beside the writes.
