@@ -64,9 +64,14 @@ pub fn resolve_many(
     Ok(resolver.ready)
 }
 
-/// What the database holds about some subjects: their rows and data-key rows, keyed by the
-/// blind index. Reading it is the only database work of resolving a chunk's subjects.
-pub struct FoundSubjects(HashMap<Vec<u8>, (SubjectRow, DataKeyRow)>);
+/// What the database holds about some subjects: their rows and data-key rows by blind index,
+/// and the blind index of every identifier asked for, so that it is computed once. Reading it
+/// is the only database work of resolving a chunk's subjects.
+pub struct FoundSubjects {
+    /// Blind index by normalized identifier, for every identifier looked up.
+    indexes: HashMap<String, Vec<u8>>,
+    rows: HashMap<Vec<u8>, (SubjectRow, DataKeyRow)>,
+}
 
 /// Reads the subjects of `wanted` that exist, with two statements.
 pub fn lookup_many(
@@ -74,19 +79,23 @@ pub fn lookup_many(
     platform: &Platform,
     wanted: &[SubjectRef<'_>],
 ) -> Result<FoundSubjects, WorkflowError> {
-    let mut indexes: Vec<Vec<u8>> = wanted.iter().map(|w| identifier_index(platform, w.identifier).to_vec()).collect();
-    indexes.sort_unstable();
-    indexes.dedup();
-    let existing = subjects::find_by_indexes(conn, &indexes)?;
+    let mut indexes: HashMap<String, Vec<u8>> = HashMap::with_capacity(wanted.len());
+    for want in wanted {
+        indexes
+            .entry(want.identifier.normalized().to_owned())
+            .or_insert_with(|| identifier_index(platform, want.identifier).to_vec());
+    }
+    let lookups: Vec<Vec<u8>> = indexes.values().cloned().collect();
+    let existing = subjects::find_by_indexes(conn, &lookups)?;
     let key_ids: Vec<String> = existing.iter().map(|s| s.data_key_id.clone()).collect();
     let mut key_rows: HashMap<String, DataKeyRow> =
         key_rows::find_data_keys(conn, &key_ids)?.into_iter().map(|k| (k.id.clone(), k)).collect();
-    let mut found = HashMap::with_capacity(existing.len());
+    let mut rows = HashMap::with_capacity(existing.len());
     for row in existing {
         let key = key_rows.remove(&row.data_key_id).ok_or(WorkflowError::NotFound { what: "data key" })?;
-        found.insert(row.identifier_index.clone(), (row, key));
+        rows.insert(row.identifier_index.clone(), (row, key));
     }
-    Ok(FoundSubjects(found))
+    Ok(FoundSubjects { indexes, rows })
 }
 
 /// Rows for subjects a chunk creates, written before the chunk's records that refer to them.
@@ -127,8 +136,13 @@ impl<'p> SubjectResolver<'p> {
     ) -> Result<&(SubjectRow, CellCipher), WorkflowError> {
         let normalized = want.identifier.normalized();
         if !self.ready.contains_key(normalized) {
-            let index = identifier_index(self.platform, want.identifier).to_vec();
-            let resolved = match self.found.0.remove(&index) {
+            let index = match self.found.indexes.remove(normalized) {
+                Some(index) => index,
+                // Not among the identifiers looked up (callers pass the same list, so never in
+                // practice): treated as new, and the unique blind index refuses a duplicate.
+                None => identifier_index(self.platform, want.identifier).to_vec(),
+            };
+            let resolved = match self.found.rows.remove(&index) {
                 Some((row, key)) => self.unlock(want, row, &key)?,
                 None => self.create(want, index, created)?,
             };
