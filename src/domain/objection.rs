@@ -15,8 +15,9 @@
 //! - Every decision lifts the dispute flag (the law: "no error: remove the flag"; corrected and
 //!   withdrawn entries get a new version / tombstone; an unverifiable entry trades the flag for a
 //!   permanent annotation, and `unverifiable_action` in workflow.toml decides whether it stays
-//!   disclosed; that effect is the workflow layer's). A re-review request flags the record again, because the entry is in
-//!   dispute once more (R-27: flag during reconsideration); the review decision lifts it.
+//!   disclosed; that effect is the workflow layer's). A re-review request flags the record
+//!   again, because the entry is in dispute once more (R-27: flag during reconsideration); the
+//!   review decision lifts it.
 //! - Leaving `Overdue` (late decision or withdrawal) lifts the suppression it imposed.
 
 use super::{DomainError, Role};

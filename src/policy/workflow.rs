@@ -1,6 +1,7 @@
 //! Objection-workflow parameters (`policies/workflow.toml`; legal-requirements §3, R-24, R-28,
 //! deadlines in working days, the one extension, the hard cap, what a missed
-//! deadline and an unverifiable decision do, how long the clock may be paused, the re-review window, the recipients' lookback and the statement length.
+//! deadline and an unverifiable decision do, how long the clock may be paused, the re-review
+//! window, the recipients' lookback and the statement length.
 //!
 //! Contract: values are checked for coherence at load (the decision period plus the extension
 //! fits under the hard cap, the complex cap is not below it, the reminder comes before the due

@@ -7,9 +7,7 @@ use diesel::prelude::*;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = subjects)]
-// NULL rather than DEFAULT for None (no such column has a default): the statement then has
-// one shape whatever the values, so diesel caches it by type instead of rebuilding its SQL
-// text on every insert to look it up (a quarter of inserting subjects and data keys).
+// NULL rather than DEFAULT for None, so the insert is cached (see `insert_batch!`).
 #[diesel(treat_none_as_default_value = false)]
 pub struct SubjectRow {
     pub id: String,

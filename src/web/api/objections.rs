@@ -1,8 +1,8 @@
 //! Objections (DESIGN §7, §8): `POST /objections` (the subject files; evidence files as base64
 //! in the JSON body), `GET /objections` (each role its own), `GET /objections/{id}` (timeline,
 //! deadline, days left), `GET /objections/{id}/evidence/{evidence_id}`, and the transitions
-//! `.../decision`, `.../extension`, `.../pause`, `.../withdraw`, `.../review`; plus the subject's statement
-//! on a record, `POST /records/{id}/statement`.
+//! `.../decision`, `.../extension`, `.../pause`, `.../withdraw`, `.../review`; plus the
+//! subject's statement on a record, `POST /records/{id}/statement`.
 
 use crate::domain::objection::{DecisionOutcome, ObjectionGround};
 use crate::web::auth::{Authenticated, blocking};
