@@ -9,11 +9,10 @@ use crate::domain::identifier::ResidentIdNumber;
 use crate::domain::{OrganizationKind, Role, SubjectKind};
 use crate::storage::organizations;
 use crate::workflow::manage_accounts::{self, NewAccount};
-use crate::workflow::{Actor, Platform, authorizations, bootstrap, clock::SystemClock, login, submit_record};
+use crate::workflow::{Actor, Platform, authorizations, login, submit_record};
 use anyhow::Context;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
-use std::sync::Arc;
 
 fn fail(e: crate::workflow::WorkflowError) -> anyhow::Error {
     anyhow::anyhow!("{e} ({})", e.code())
@@ -117,7 +116,7 @@ fn populate(platform: &Platform) -> anyhow::Result<Vec<String>> {
 }
 
 pub fn demo(settings: Settings) -> anyhow::Result<()> {
-    let platform = bootstrap::prepare(settings.clone(), Arc::new(SystemClock))?;
+    let platform = super::CommandPlatform::prepare(settings.clone())?;
     let path = settings.data_dir.join("demo-accounts.txt");
     if organizations::list(&mut *platform.db.get()?, None, 1)?.is_empty() {
         let lines = populate(&platform)?;
@@ -130,7 +129,7 @@ pub fn demo(settings: Settings) -> anyhow::Result<()> {
     } else {
         println!("already populated; the demo accounts are in {}", path.display());
     }
-    platform.audit.shutdown();
+    // Its log threads stop before the server starts its own.
     drop(platform);
     super::serve(settings)
 }

@@ -192,7 +192,6 @@ pub fn audit(settings: Settings, command: AuditCommand) -> anyhow::Result<()> {
             })
             .map_err(|e| anyhow::anyhow!("verification could not run: {e} ({})", e.code()));
             bar.finish_and_clear();
-            platform.audit.shutdown();
             let report = report?;
             let checkpoint = report
                 .last_checkpoint
