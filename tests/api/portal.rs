@@ -42,14 +42,14 @@ pub async fn subject_with_record(app: &TestApp, seed: u32) -> (String, String, S
 }
 
 /// Opens the sign-in form and posts it; returns the answer to the POST.
-async fn sign_in(app: &TestApp, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+pub async fn sign_in(app: &TestApp, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
     let form = client.get(app.url("/ui/login")).send().await.expect("sent").text().await.expect("body");
     let csrf = csrf_of(&form);
     let fields = [("email", email), ("password", password), ("csrf", csrf.as_str())];
     client.post(app.url("/ui/login")).form(&fields).send().await.expect("sent")
 }
 
-async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
+pub async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
     let response = client.get(app.url(path)).send().await.expect("sent");
     (response.status(), response.text().await.expect("body"))
 }
@@ -186,20 +186,55 @@ async fn the_english_switch_changes_the_heading_and_is_remembered() {
 }
 
 #[tokio::test]
-async fn other_roles_are_told_the_portal_is_for_subjects() {
+async fn requesters_and_admins_are_sent_to_the_api_and_keep_no_session() {
     let app = spawn_app().await;
     let client = browser_like();
     let response = sign_in(&app, &client, "admin@localhost", &app.admin_password).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(set_cookies(&response).iter().all(|c| !c.starts_with("credit_session=")));
-    assert!(response.text().await.expect("body").contains("仅限信息主体"));
-    // A staff token pasted into the cookie gets the same page.
+    assert!(response.text().await.expect("body").contains("请通过接口办理"));
+    // A requester token pasted into the cookie gets no page of any portal.
     let (_, requester) = app.staff("requester", "administrative_organ", "南京市商务局").await;
-    let pasted = browser_like()
-        .get(app.url("/ui/me"))
-        .header("cookie", format!("credit_session={requester}"))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(pasted.status(), StatusCode::FORBIDDEN);
+    for path in ["/ui", "/ui/me"] {
+        let pasted = browser_like()
+            .get(app.url(path))
+            .header("cookie", format!("credit_session={requester}"))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(pasted.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn each_role_signs_in_to_its_own_landing_page_and_not_to_another_roles() {
+    let app = spawn_app().await;
+    let (_, subject_email, subject_password) = subject_with_record(&app, 6).await;
+    let (_, provider) = app.provider().await;
+    let officer = app
+        .account_with_token(json!({
+            "email": "officer-landing@example.org", "password": "a-long-password-1", "role": "officer",
+        }))
+        .await;
+    let credentials = |token: &str| app.credentials.lock().expect("lock").get(token).cloned().expect("credentials");
+    let (provider_email, provider_password) = credentials(&provider);
+    let (officer_email, officer_password) = credentials(&officer);
+    for (email, password, landing) in [
+        (subject_email.as_str(), subject_password.as_str(), "/ui/me"),
+        (provider_email.as_str(), provider_password.as_str(), "/ui/provider"),
+        (officer_email.as_str(), officer_password.as_str(), "/ui/officer"),
+    ] {
+        let client = browser_like();
+        let response = sign_in(&app, &client, email, password).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{landing}");
+        assert_eq!(response.headers().get(LOCATION).and_then(|v| v.to_str().ok()), Some(landing));
+        let home = client.get(app.url("/ui")).send().await.expect("sent");
+        assert_eq!(home.headers().get(LOCATION).and_then(|v| v.to_str().ok()), Some(landing), "/ui");
+        if landing != "/ui/me" {
+            // The subject's pages are not theirs.
+            let (status, html) = page(&app, &client, "/ui/me").await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{landing}");
+            assert!(html.contains("无权访问此页面"), "{html}");
+        }
+    }
 }

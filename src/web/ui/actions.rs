@@ -49,7 +49,7 @@ fn refused(req: &HttpRequest, ctx: &Ctx, platform: &Platform, token: &str, e: Wo
             see_other(req, ctx, "/ui/login", vec![session::removal(SESSION_COOKIE, req)])
         }
         WorkflowError::Forbidden { .. } => {
-            notice(req, ctx, StatusCode::FORBIDDEN, t.subjects_only_title, t.subjects_only, csrf)
+            notice(req, ctx, StatusCode::FORBIDDEN, t.wrong_role_title, t.wrong_role, csrf)
         }
         WorkflowError::Internal { cause } => {
             tracing::error!(%cause, "portal action failed");

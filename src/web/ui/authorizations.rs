@@ -3,8 +3,8 @@
 //! (`POST /ui/me/authorizations/{id}/revoke` -> `authorizations::revoke`).
 
 use super::actions::{act_then_show, flash};
+use super::guard::signed_in;
 use super::labels::label;
-use super::pages::as_subject;
 use super::session;
 use super::text::{Lang, Text};
 use super::{Ctx, page as render};
@@ -70,7 +70,7 @@ pub(super) fn purpose_name(platform: &Platform, lang: Lang, code: &str) -> Strin
 
 pub(super) async fn page(req: HttpRequest, platform: web::Data<Platform>) -> HttpResponse {
     let ctx = Ctx::of(&req);
-    let (token, views) = match as_subject(&req, &platform, authorizations::list).await {
+    let (token, views) = match signed_in(&req, &platform, authorizations::list).await {
         Ok(found) => found,
         Err(answer) => return answer(&req, &ctx),
     };

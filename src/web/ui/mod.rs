@@ -1,14 +1,16 @@
-//! The subject portal under `/ui` (DESIGN §8): server-rendered askama pages, zh-CN by default
-//! with an English switch. `login.rs` signs in and out, `pages.rs` shows the subject's records
-//! and access log, `session.rs` holds the cookie and CSRF rules, `text.rs` every word.
+//! The portal under `/ui` (DESIGN §8): server-rendered askama pages, zh-CN by default with an
+//! English switch. `login.rs` signs in and out and sends each role to its landing page
+//! (`guard.rs`); `pages.rs` shows the subject's records and access log; `session.rs` holds the
+//! cookie and CSRF rules, `text.rs` every word.
 //!
 //! Contract: like the API, handlers call one workflow use case inside `blocking`; every page is
 //! rendered with owned fields and escaped by askama; every answer carries `no-store` and a CSP
 //! that allows nothing external (no CSS, JS or CDN). Unauthenticated visitors are sent (303) to
-//! `/ui/login`; other roles get a 403 page saying the portal is for subjects.
+//! `/ui/login`; a page of another role's portal answers a 403 page.
 
 mod actions;
 mod authorizations;
+mod guard;
 mod labels;
 mod login;
 mod objections;
@@ -26,8 +28,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/ui")
             .app_data(form_config())
-            .route("", web::get().to(pages::home))
-            .route("/", web::get().to(pages::home))
+            .route("", web::get().to(guard::home))
+            .route("/", web::get().to(guard::home))
             .route("/login", web::get().to(login::form))
             .route("/login", web::post().to(login::submit))
             .route("/logout", web::post().to(login::log_out))

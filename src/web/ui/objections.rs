@@ -5,8 +5,8 @@
 //! form of the records page (`POST /ui/me/records/{id}/statement` -> `record_statement::put`).
 
 use super::actions::{act_then_show, flash};
+use super::guard::signed_in;
 use super::labels::label;
-use super::pages::as_subject;
 use super::session;
 use super::text::Text;
 use super::{Ctx, page as render};
@@ -65,7 +65,7 @@ pub(super) fn ground_label(t: &'static Text, code: &str) -> &'static str {
 pub(super) async fn page(req: HttpRequest, platform: web::Data<Platform>, request_id: RequestId) -> HttpResponse {
     let ctx = Ctx::of(&req);
     let request_id = request_id.to_string();
-    let outcome = as_subject(&req, &platform, move |platform, actor| {
+    let outcome = signed_in(&req, &platform, move |platform, actor| {
         let page = read::list(platform, actor, None, None, Some(200))?;
         page.items.iter().map(|summary| read::get(platform, actor, &request_id, &summary.id)).collect()
     })

@@ -5,15 +5,14 @@
 //! Authentication and the use case share one blocking hop; an unknown, expired or revoked
 //! session goes back to the sign-in page (and its cookie is dropped), another role gets 403.
 
+use super::guard::signed_in;
 use super::labels::label;
-use super::session::{self, SESSION_COOKIE};
+use super::session;
 use super::text::Text;
-use super::{Ctx, notice, page, see_other};
-use crate::web::auth::blocking;
-use crate::web::error::ApiError;
+use super::{Ctx, page};
 use crate::workflow::my_access_log::AccessView;
 use crate::workflow::read_records::RecordView;
-use crate::workflow::{Platform, WorkflowError, login, my_access_log, read_records};
+use crate::workflow::{Platform, my_access_log, read_records};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -73,14 +72,9 @@ struct AccessRow {
     decision: &'static str,
 }
 
-/// `/ui`: the records page is the portal's home.
-pub(super) async fn home(req: HttpRequest) -> HttpResponse {
-    see_other(&req, &Ctx::of(&req), "/ui/me", Vec::new())
-}
-
 pub(super) async fn records(req: HttpRequest, platform: web::Data<Platform>) -> HttpResponse {
     let ctx = Ctx::of(&req);
-    let outcome = as_subject(&req, &platform, read_records::my_records).await;
+    let outcome = signed_in(&req, &platform, read_records::my_records).await;
     let (token, views) = match outcome {
         Ok(found) => found,
         Err(answer) => return answer(&req, &ctx),
@@ -98,7 +92,7 @@ pub(super) async fn records(req: HttpRequest, platform: web::Data<Platform>) -> 
 pub(super) async fn access_log(req: HttpRequest, platform: web::Data<Platform>) -> HttpResponse {
     let ctx = Ctx::of(&req);
     let outcome =
-        as_subject(&req, &platform, |platform, actor| my_access_log::my_access_log(platform, actor, None)).await;
+        signed_in(&req, &platform, |platform, actor| my_access_log::my_access_log(platform, actor, None)).await;
     let (token, log) = match outcome {
         Ok(found) => found,
         Err(answer) => return answer(&req, &ctx),
@@ -111,51 +105,6 @@ pub(super) async fn access_log(req: HttpRequest, platform: web::Data<Platform>) 
         rows: log.items.into_iter().map(|a| access_row(a, &ctx)).collect(),
     };
     page(&req, &ctx, StatusCode::OK, tpl.render(), Vec::new())
-}
-
-/// How a refused page answers, once the language is known.
-pub(super) type Refusal = Box<dyn FnOnce(&HttpRequest, &Ctx) -> HttpResponse>;
-
-/// Authenticates the session cookie and runs `use_case` on the same blocking hop; returns the
-/// session token (for the CSRF token of the page's forms) with the result.
-pub(super) async fn as_subject<T: Send + 'static>(
-    req: &HttpRequest,
-    platform: &web::Data<Platform>,
-    use_case: impl FnOnce(&Platform, &crate::workflow::Actor) -> Result<T, WorkflowError> + Send + 'static,
-) -> Result<(String, T), Refusal> {
-    let Some(token) = session::session_token(req) else {
-        return Err(Box::new(|req, ctx| see_other(req, ctx, "/ui/login", Vec::new())));
-    };
-    let worker = platform.clone();
-    let session = token.clone();
-    let result = blocking(move || {
-        let actor = login::authenticate(&worker, &session)?;
-        use_case(&worker, &actor)
-    })
-    .await;
-    match result {
-        Ok(value) => Ok((token, value)),
-        Err(ApiError(WorkflowError::Unauthenticated { .. })) => {
-            Err(Box::new(|req, ctx| see_other(req, ctx, "/ui/login", vec![session::removal(SESSION_COOKIE, req)])))
-        }
-        Err(ApiError(WorkflowError::Forbidden { .. })) => {
-            let csrf = session::csrf_token(platform, &token);
-            Err(Box::new(move |req, ctx| {
-                let t = ctx.t();
-                notice(req, ctx, StatusCode::FORBIDDEN, t.subjects_only_title, t.subjects_only, csrf)
-            }))
-        }
-        Err(ApiError(e)) => {
-            if let WorkflowError::Internal { cause } = &e {
-                tracing::error!(%cause, "portal page failed");
-            }
-            let status = crate::web::error::status_of(&e);
-            Err(Box::new(move |req, ctx| {
-                let t = ctx.t();
-                notice(req, ctx, status, t.error_title, t.failed, String::new())
-            }))
-        }
-    }
 }
 
 fn record_row(view: RecordView, platform: &Platform, ctx: &Ctx) -> RecordRow {
