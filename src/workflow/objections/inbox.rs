@@ -62,13 +62,18 @@ pub fn inbox(platform: &Platform, actor: &Actor) -> Result<Inbox, WorkflowError>
     Ok(Inbox { objections, records })
 }
 
+/// One objection opened on the provider's page: the view `GET /objections/{id}` answers, and
+/// the catalogue code of the record it contests.
+pub struct Opened {
+    pub view: ObjectionView,
+    pub record_type: String,
+}
+
 /// One objection against the organization's records, as `GET /objections/{id}` shows it.
-pub fn objection(
-    platform: &Platform,
-    actor: &Actor,
-    request_id: &str,
-    id: &str,
-) -> Result<ObjectionView, WorkflowError> {
+pub fn objection(platform: &Platform, actor: &Actor, request_id: &str, id: &str) -> Result<Opened, WorkflowError> {
     actor.require(&[Role::Provider])?;
-    get(platform, actor, request_id, id)
+    let view = get(platform, actor, request_id, id)?;
+    let record_type =
+        records::find(&mut *platform.db.get()?, &view.record_id)?.map(|r| r.record_type).unwrap_or_default();
+    Ok(Opened { view, record_type })
 }

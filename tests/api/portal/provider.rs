@@ -1,8 +1,8 @@
 //! The provider portal `/ui/provider` over HTTP with a cookie-keeping client: the inbox shows
-//! an objection a subject filed with its due date; the decision, extension and pause forms run
-//! the API's use cases (checked through the JSON API and the record's versions); forms without
-//! the right CSRF token change nothing; another provider gets the 404 page, a subject
-//! or officer the 403 page; hostile text in the statement is escaped.
+//! an objection a subject filed with its due date, open ones first by due date; the decision,
+//! extension and pause forms run the API's use cases (checked through the JSON API and the
+//! record's versions); forms without the right CSRF token change nothing; another provider gets
+//! the 404 page, a subject or officer the 403 page; hostile text in the statement is escaped.
 
 use super::{browser_like, csrf_of, page, sign_in};
 use crate::objections::{Case, case};
@@ -57,6 +57,24 @@ async fn the_inbox_lists_the_filed_objection_with_its_due_date_and_fields() {
 }
 
 #[tokio::test]
+async fn open_objections_come_first_the_most_urgent_on_top() {
+    let case = case().await;
+    let (_, earlier, earlier_due) = filed(&case, "罚款金额有误").await;
+    case.at_local("2026-10-20 10:00");
+    let (_, later, later_due) = filed(&case, "罚款金额有误").await;
+    assert!(earlier_due < later_due, "{earlier_due} {later_due}");
+    let client = provider_browser(&case, &case.provider_email).await;
+    let position = |html: &str, id: &str| html.find(&format!("/ui/provider/objections/{id}\"")).expect("listed");
+    let (_, html) = page(&case.app, &client, "/ui/provider").await;
+    assert!(position(&html, &earlier) < position(&html, &later), "due first, not newest first: {html}");
+    let upheld = json!({ "outcome": "upheld", "reason": "核实无误" });
+    assert_eq!(case.act(&case.provider, &earlier, "decision", upheld).await.0, StatusCode::OK);
+    let (_, html) = page(&case.app, &client, "/ui/provider").await;
+    assert!(position(&html, &later) < position(&html, &earlier), "the decided one goes below: {html}");
+    assert!(html.contains("<td>维持原记录</td>"), "{html}");
+}
+
+#[tokio::test]
 async fn a_correction_through_the_form_decides_the_objection_and_versions_the_record() {
     let case = case().await;
     let (record, id, _) = filed(&case, "罚款金额有误").await;
@@ -65,6 +83,7 @@ async fn a_correction_through_the_form_decides_the_objection_and_versions_the_re
     let (status, html) = page(&case.app, &client, &path).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains(r#"name="field.fine_amount""#), "{html}");
+    assert!(html.contains("<dd>行政处罚信息</dd>") && html.contains(&record), "the contested record: {html}");
     let csrf = csrf_of(&html);
 
     // Values with another outcome are the workflow's refusal, as a page; nothing changes.

@@ -9,11 +9,12 @@ use super::super::labels::label;
 use super::super::objections::ground_label;
 use super::super::text::Text;
 use super::super::{Ctx, page as render, session};
+use super::inbox::type_name;
 use super::text::ProviderText;
 use super::{flash, objection_path};
 use crate::workflow::Platform;
-use crate::workflow::objections::inbox;
-use crate::workflow::objections::read::{EvidenceView, ObjectionView};
+use crate::workflow::objections::inbox::{self, Opened};
+use crate::workflow::objections::read::EvidenceView;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -28,6 +29,9 @@ struct ObjectionPage {
     csrf: String,
     flash: Option<&'static str>,
     action: String,
+    type_name: String,
+    record_id: String,
+    record_version: i32,
     status: String,
     ground: String,
     fields: Vec<String>,
@@ -61,7 +65,7 @@ pub(super) async fn page(
     let (id, request_id) = (id.into_inner(), request_id.to_string());
     let outcome =
         signed_in(&req, &platform, move |platform, actor| inbox::objection(platform, actor, &request_id, &id)).await;
-    let (token, view): (String, ObjectionView) = match outcome {
+    let (token, Opened { view, record_type }) = match outcome {
         Ok(found) => found,
         Err(answer) => return answer(&req, &ctx),
     };
@@ -74,12 +78,15 @@ pub(super) async fn page(
         csrf: session::csrf_token(&platform, &token),
         flash: flash(&req, p),
         action: objection_path(&view.id),
+        type_name: type_name(&platform, lang, &record_type),
         status: label(lang, &view.status),
         ground: ground_label(t, &view.ground).to_owned(),
         decidable: with_provider || view.status == "overdue",
         extendable: with_provider && !view.extension_used,
         pausable: with_provider,
         fields: view.fields,
+        record_id: view.record_id,
+        record_version: view.record_version,
         statement: view.statement,
         filed_on: view.filed_on,
         due_on: view.due_on.unwrap_or_default(),
