@@ -15,6 +15,7 @@ mod labels;
 mod login;
 mod objections;
 mod pages;
+mod provider;
 mod session;
 mod text;
 
@@ -42,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/me/objections", web::post().to(objections::file))
             .route("/me/objections/{id}/withdraw", web::post().to(objections::withdraw))
             .route("/me/records/{id}/statement", web::post().to(objections::statement))
+            .configure(provider::configure)
             .route("/portal.css", web::get().to(stylesheet)),
     );
 }

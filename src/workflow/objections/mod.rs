@@ -38,6 +38,7 @@ mod transition;
 
 pub mod decide;
 pub mod file;
+pub mod inbox;
 pub mod pause;
 pub mod read;
 pub mod review;

@@ -1,0 +1,79 @@
+//! The provider's inbox (the provider portal's landing page): the objections against its
+//! organization's records with what a clerk needs to triage them (record type, contested field
+//! names, the deadline that counts and working days left), open ones first by due date, and a
+//! short page of the organization's records; and `objection`, one of them opened for the
+//! provider portal.
+//!
+//! Contract: provider role only (403 otherwise, even for a subject or officer who may read the
+//! objection elsewhere: these are the provider's pages). The inbox decrypts nothing (field
+//! *names* and record types are not personal data), so, like `GET /objections`, it is not an
+//! access-log entry; opening one objection (`read::get`) is.
+
+use super::read::{ObjectionSummary, ObjectionView, get, list};
+use super::{Actor, Platform, WorkflowError};
+use crate::domain::Role;
+use crate::domain::objection::ObjectionStatus;
+use crate::storage::{objections as rows, records};
+use crate::workflow::read_records::{RecordSummary, list_own};
+
+/// How many objections and records the inbox shows; the JSON API pages through the rest.
+const INBOX_LIMIT: i64 = 200;
+const RECORDS_SHOWN: i64 = 20;
+
+pub struct InboxItem {
+    pub summary: ObjectionSummary,
+    /// The record's catalogue code (the page names it in its language).
+    pub record_type: String,
+    pub fields: Vec<String>,
+    pub open: bool,
+}
+
+pub struct Inbox {
+    pub objections: Vec<InboxItem>,
+    pub records: Vec<RecordSummary>,
+}
+
+pub fn inbox(platform: &Platform, actor: &Actor) -> Result<Inbox, WorkflowError> {
+    actor.require(&[Role::Provider])?;
+    let summaries = list(platform, actor, None, None, Some(INBOX_LIMIT))?.items;
+    let mut conn = platform.db.get()?;
+    let mut objections = summaries
+        .into_iter()
+        .map(|summary| {
+            // The row is re-read for its contested fields; `list` keeps its API shape.
+            let row = rows::find(&mut conn, &summary.id)?.ok_or(WorkflowError::NotFound { what: "objection" })?;
+            let fields: Vec<String> = serde_json::from_str(&row.fields).map_err(WorkflowError::internal)?;
+            let record_type = records::find(&mut conn, &row.record_id)?.map(|r| r.record_type).unwrap_or_default();
+            let open = summary.status.parse::<ObjectionStatus>().is_ok_and(|s| s.is_open());
+            Ok(InboxItem { summary, record_type, fields, open })
+        })
+        .collect::<Result<Vec<_>, WorkflowError>>()?;
+    drop(conn);
+    // Open first, the most urgent on top (ISO dates sort as text); closed ones newest first.
+    objections.sort_by(|a, b| {
+        b.open.cmp(&a.open).then_with(|| match (a.open, &a.summary.due_on, &b.summary.due_on) {
+            (true, Some(x), Some(y)) => x.cmp(y),
+            (true, None, Some(_)) => std::cmp::Ordering::Greater,
+            (true, Some(_), None) => std::cmp::Ordering::Less,
+            _ => b.summary.filed_on.cmp(&a.summary.filed_on),
+        })
+    });
+    let records = list_own(platform, actor, None, Some(RECORDS_SHOWN))?.items;
+    Ok(Inbox { objections, records })
+}
+
+/// One objection opened on the provider's page: the view `GET /objections/{id}` answers, and
+/// the catalogue code of the record it contests.
+pub struct Opened {
+    pub view: ObjectionView,
+    pub record_type: String,
+}
+
+/// One objection against the organization's records, as `GET /objections/{id}` shows it.
+pub fn objection(platform: &Platform, actor: &Actor, request_id: &str, id: &str) -> Result<Opened, WorkflowError> {
+    actor.require(&[Role::Provider])?;
+    let view = get(platform, actor, request_id, id)?;
+    let record_type =
+        records::find(&mut *platform.db.get()?, &view.record_id)?.map(|r| r.record_type).unwrap_or_default();
+    Ok(Opened { view, record_type })
+}
