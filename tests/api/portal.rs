@@ -5,6 +5,7 @@
 
 mod actions;
 mod browser;
+mod officer;
 
 use crate::helpers::{TestApp, penalty, resident_id, spawn_app};
 use reqwest::StatusCode;
