@@ -2,7 +2,9 @@
 //! purposes, filters narrow it (a typed subject identifier never lands in a URL), pages follow
 //! the cursor, refused filters show the workflow's message, the verify form (CSRF) reports an
 //! intact chain and then the first tampered sequence, the CSV export is logged like the API's,
-//! and subjects and providers get the 403 page.
+//! and subjects and providers get the 403 page. Re-reviews: `reviews.rs`.
+
+mod reviews;
 
 use super::{browser_like, csrf_of, page, sign_in, subject_with_record};
 use crate::audit::{officer, seed, sql};

@@ -1,6 +1,7 @@
 //! The compliance officers' portal under `/ui/officer` (DESIGN §6, §8): the access-log review
 //! table with filters, pages and CSV export (`log.rs`, `filter.rs`), and the log's integrity:
-//! verification and signed checkpoints (`integrity.rs`). Words live in `text.rs`.
+//! verification and signed checkpoints (`integrity.rs`); objections awaiting an officer's
+//! re-review and the decision form (`reviews.rs`). Words live in `text.rs`.
 //!
 //! Contract: the same as the rest of `/ui` (one workflow use case per handler, inside the
 //! blocking hop that authenticates the session cookie; escaped askama pages with the security
@@ -11,6 +12,7 @@
 mod filter;
 mod integrity;
 mod log;
+mod reviews;
 mod text;
 
 use actix_web::web;
@@ -23,5 +25,8 @@ pub(super) fn configure(cfg: &mut web::ServiceConfig) {
         .route("/officer/export.csv", web::post().to(log::export_posted))
         .route("/officer/integrity", web::get().to(integrity::checkpoints))
         .route("/officer/verify", web::get().to(integrity::checkpoints))
-        .route("/officer/verify", web::post().to(integrity::verify));
+        .route("/officer/verify", web::post().to(integrity::verify))
+        .route("/officer/reviews", web::get().to(reviews::list))
+        .route("/officer/reviews/{id}", web::get().to(reviews::one))
+        .route("/officer/reviews/{id}/decision", web::post().to(reviews::decide));
 }
