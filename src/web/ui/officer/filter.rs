@@ -6,11 +6,17 @@
 //! as the `YYYY-MM-DDTHH:MM[:SS]` a browser's date-time field sends, read as UTC. A subject's
 //! identifier is personal data: pages carry it only in form bodies, never in a URL
 //! (`needs_post`), so it cannot reach access logs or browser history through an address.
+//! A filter arrives in a GET's query string (`from_query`) or a form posted with the session's
+//! CSRF token (`csrf_refused`).
 
+use super::super::session;
+use super::super::{Ctx, notice};
 use crate::domain::SubjectKind;
 use crate::domain::identifier::SubjectIdentifier;
-use crate::workflow::WorkflowError;
 use crate::workflow::audit_review::EntryQuery;
+use crate::workflow::{Platform, WorkflowError};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
 
@@ -109,6 +115,29 @@ impl Filter {
             self.pairs(cursor).iter().map(|(k, v)| format!("{k}={}", percent_encode(v))).collect();
         if encoded.is_empty() { String::new() } else { format!("?{}", encoded.join("&")) }
     }
+}
+
+/// The filter of a GET; `None` when the query string cannot be read.
+pub(super) fn from_query(req: &HttpRequest) -> Option<Filter> {
+    web::Query::<Filter>::from_query(req.query_string()).map(web::Query::into_inner).ok()
+}
+
+/// The workflow's query for a filter; an unreadable one is a refused filter.
+pub(super) fn query_of(filter: Option<&Filter>) -> Result<EntryQuery, WorkflowError> {
+    match filter {
+        Some(filter) => filter.to_query(),
+        None => Err(WorkflowError::invalid("invalid_query_string", None, "the filter could not be read")),
+    }
+}
+
+/// A POSTed filter form without this session's CSRF token answers the expired-form page.
+pub(super) fn csrf_refused(req: &HttpRequest, platform: &Platform, ctx: &Ctx, filter: &Filter) -> Option<HttpResponse> {
+    let token = session::session_token(req)?;
+    if session::csrf_ok(platform, &token, &filter.csrf) {
+        return None;
+    }
+    let t = ctx.t();
+    Some(notice(req, ctx, StatusCode::FORBIDDEN, t.forbidden_title, t.expired_form, String::new()))
 }
 
 fn given(raw: &str) -> Option<String> {

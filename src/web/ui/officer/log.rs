@@ -1,24 +1,22 @@
-//! `/ui/officer`: the access-log review table (through `audit_review::search_named`, which logs
-//! the officer's read exactly like `GET /api/v1/audit/entries`) and its CSV export
-//! `/ui/officer/export.csv` (through `audit_review::start_export` and the API's streaming, logged
-//! like `GET /api/v1/audit/export.csv`).
+//! `/ui/officer`: the access-log review table, through `audit_review::search_named`, which logs
+//! the officer's read exactly like `GET /api/v1/audit/entries` (the export is `export.rs`).
 //!
-//! Both answer a GET with the filter in the query string and a POST of the filter form, which
-//! carries the CSRF token and keeps a typed subject identifier out of every URL (`filter.rs`). A
-//! filter the workflow refuses is shown on the page with its message and status (422), after
-//! the role check, so other roles still get 403.
+//! The page answers a GET with the filter in the query string and a POST of the filter form,
+//! which carries the CSRF token and keeps a typed subject identifier out of every URL
+//! (`filter.rs`). A filter the workflow refuses is shown on the page with its message and status
+//! (422), after the role check, so other roles still get 403.
 
 use super::super::guard::signed_in;
 use super::super::session;
 use super::super::text::{Lang, Text};
-use super::super::{Ctx, notice, page};
-use super::filter::Filter;
+use super::super::{Ctx, page};
+use super::filter::{Filter, csrf_refused, from_query, query_of};
 use super::text::OfficerText;
 use crate::domain::Role;
 use crate::web::error::status_of;
 use crate::workflow::audit_review::{self, EntryView, NamedPage};
 use crate::workflow::{Actor, Platform, WorkflowError};
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use std::collections::HashMap;
@@ -77,32 +75,9 @@ struct Row {
     fields: String,
 }
 
-/// The filter of a GET; `None` when the query string cannot be read.
-fn from_query(req: &HttpRequest) -> Option<Filter> {
-    web::Query::<Filter>::from_query(req.query_string()).map(web::Query::into_inner).ok()
-}
-
-/// The workflow's query for a filter; an unreadable one is a refused filter.
-fn query_of(filter: Option<&Filter>) -> Result<audit_review::EntryQuery, WorkflowError> {
-    match filter {
-        Some(filter) => filter.to_query(),
-        None => Err(WorkflowError::invalid("invalid_query_string", None, "the filter could not be read")),
-    }
-}
-
-/// A POSTed filter form without this session's CSRF token answers the expired-form page.
-fn csrf_refused(req: &HttpRequest, platform: &Platform, ctx: &Ctx, filter: &Filter) -> Option<HttpResponse> {
-    let token = session::session_token(req)?;
-    if session::csrf_ok(platform, &token, &filter.csrf) {
-        return None;
-    }
-    let t = ctx.t();
-    Some(notice(req, ctx, StatusCode::FORBIDDEN, t.forbidden_title, t.expired_form, String::new()))
-}
-
 /// Runs `use_case` with the parsed query; a refused filter (or query) comes back as `Ok(Err)`
 /// so the page can show its message, once the actor is known to be an officer.
-fn shown<T>(
+pub(super) fn run_showing_refusals<T>(
     query: Result<audit_review::EntryQuery, WorkflowError>,
     platform: &Platform,
     actor: &Actor,
@@ -145,7 +120,7 @@ async fn show(
     let ctx = Ctx::of(req);
     let query = query_of(filter.as_ref());
     let outcome = signed_in(req, platform, move |platform, actor| {
-        shown(query, platform, actor, |platform, actor, query| {
+        run_showing_refusals(query, platform, actor, |platform, actor, query| {
             audit_review::search_named(platform, actor, &request_id, query)
         })
     })
@@ -234,52 +209,5 @@ fn row(e: EntryView, names: &HashMap<String, String>, platform: &Platform, ctx: 
         denied: e.decision != "allowed",
         reason: e.reason_code.unwrap_or_default(),
         fields: e.fields.join(", "),
-    }
-}
-
-pub(super) async fn export(req: HttpRequest, platform: web::Data<Platform>, request_id: RequestId) -> HttpResponse {
-    let filter = from_query(&req);
-    export_csv(&req, &platform, request_id.to_string(), filter).await
-}
-
-pub(super) async fn export_posted(
-    req: HttpRequest,
-    platform: web::Data<Platform>,
-    request_id: RequestId,
-    form: web::Form<Filter>,
-) -> HttpResponse {
-    let filter = form.into_inner();
-    if let Some(refused) = csrf_refused(&req, &platform, &Ctx::of(&req), &filter) {
-        return refused;
-    }
-    export_csv(&req, &platform, request_id.to_string(), Some(filter)).await
-}
-
-/// Logged (and refused for other roles) before the first byte leaves, like the API's export.
-async fn export_csv(
-    req: &HttpRequest,
-    platform: &web::Data<Platform>,
-    request_id: String,
-    filter: Option<Filter>,
-) -> HttpResponse {
-    let ctx = Ctx::of(req);
-    let query = query_of(filter.as_ref());
-    let outcome = signed_in(req, platform, move |platform, actor| {
-        shown(query, platform, actor, |platform, actor, query| {
-            audit_review::start_export(platform, actor, &request_id, query)
-        })
-    })
-    .await;
-    match outcome {
-        Ok((_, Ok(selection))) => {
-            let mut response = crate::web::api::audit::csv_stream(platform.clone(), selection);
-            response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-            response
-        }
-        Ok((_, Err(refused))) => {
-            let title = OfficerText::of(ctx.lang).filter_refused;
-            notice(req, &ctx, status_of(&refused), title, refused.to_string(), String::new())
-        }
-        Err(answer) => answer(req, &ctx),
     }
 }

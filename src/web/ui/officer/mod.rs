@@ -1,7 +1,7 @@
 //! The compliance officers' portal under `/ui/officer` (DESIGN §6, §8): the access-log review
-//! table with filters, pages and CSV export (`log.rs`, `filter.rs`), and the log's integrity:
-//! verification and signed checkpoints (`integrity.rs`); objections awaiting an officer's
-//! re-review and the decision form (`reviews.rs`). Words live in `text.rs`.
+//! table with filters and pages (`log.rs`, `filter.rs`) and its CSV export (`export.rs`); the
+//! log's integrity: verification and signed checkpoints (`integrity.rs`); objections awaiting an
+//! officer's re-review and the decision form (`reviews.rs`). Words live in `text.rs`.
 //!
 //! Contract: the same as the rest of `/ui` (one workflow use case per handler, inside the
 //! blocking hop that authenticates the session cookie; escaped askama pages with the security
@@ -9,6 +9,7 @@
 //! and verification is logged exactly as through `/api/v1/audit/...`, and any other role gets the
 //! 403 page (its attempt logged as denied where the API logs it).
 
+mod export;
 mod filter;
 mod integrity;
 mod log;
@@ -21,8 +22,8 @@ use actix_web::web;
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/officer", web::get().to(log::review))
         .route("/officer", web::post().to(log::review_posted))
-        .route("/officer/export.csv", web::get().to(log::export))
-        .route("/officer/export.csv", web::post().to(log::export_posted))
+        .route("/officer/export.csv", web::get().to(export::export))
+        .route("/officer/export.csv", web::post().to(export::export_posted))
         .route("/officer/integrity", web::get().to(integrity::checkpoints))
         .route("/officer/verify", web::get().to(integrity::checkpoints))
         .route("/officer/verify", web::post().to(integrity::verify))
