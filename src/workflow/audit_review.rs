@@ -14,6 +14,7 @@ use crate::domain::identifier::SubjectIdentifier;
 use crate::storage::audit_log::{self, EntryFilter};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// What the web layer parsed from the query string.
 #[derive(Default)]
@@ -159,6 +160,31 @@ pub fn search(
 ) -> Result<Page<EntryView>, WorkflowError> {
     let selection = open(platform, actor, request_id, Action::OfficerRead, &query)?;
     next_page(platform, &selection, query.limit.unwrap_or(50).clamp(1, 500)).map(|(page, _)| page)
+}
+
+/// A page of entries with the names of the organizations it mentions (id -> name), for
+/// people reading the log rather than programs.
+pub struct NamedPage {
+    pub page: Page<EntryView>,
+    pub organization_names: HashMap<String, String>,
+}
+
+/// `search`, plus the organization names the portal shows instead of ids.
+pub fn search_named(
+    platform: &Platform,
+    actor: &Actor,
+    request_id: &str,
+    query: EntryQuery,
+) -> Result<NamedPage, WorkflowError> {
+    let page = search(platform, actor, request_id, query)?;
+    let mut ids: Vec<String> = page.items.iter().filter_map(|e| e.organization_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    let organization_names = crate::storage::records::organization_names(&mut *platform.db.get()?, &ids)?
+        .into_iter()
+        .map(|(id, name, _kind)| (id, name))
+        .collect();
+    Ok(NamedPage { page, organization_names })
 }
 
 /// Starts an export: logs it and returns the selection to page through with `next_page`.

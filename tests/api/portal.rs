@@ -6,6 +6,7 @@
 mod actions;
 mod browser;
 mod provider;
+mod officer;
 
 use crate::helpers::{TestApp, penalty, resident_id, spawn_app};
 use reqwest::StatusCode;

@@ -1,6 +1,7 @@
 //! The access log for officers (`/audit/entries`, `/audit/export.csv`, `/audit/verify`,
 //! `/audit/checkpoints`) and the public checkpoint key (`/audit/public-key`, no login: it is
-//! meant to be published). The CSV export is streamed page by page, never built in memory.
+//! meant to be published). The CSV export is streamed page by page, never built in memory
+//! (`csv_stream`, shared with the officer portal's export).
 
 use crate::domain::SubjectKind;
 use crate::domain::identifier::SubjectIdentifier;
@@ -100,6 +101,12 @@ async fn export_csv(
     let opened = platform.clone();
     // Logged (and refused for non-officers) before the first byte leaves.
     let selection = blocking(move || audit_review::start_export(&opened, &actor, &request_id, query)).await?;
+    Ok(csv_stream(platform, selection))
+}
+
+/// The CSV answer for an export already logged by `audit_review::start_export`, streamed page by
+/// page; the portal's export (`/ui/officer/export.csv`) answers with it too.
+pub(crate) fn csv_stream(platform: web::Data<Platform>, selection: audit_review::Selection) -> HttpResponse {
     let header = web::Bytes::from_static(CSV_HEADER.as_bytes());
     let head = futures_util::stream::once(async move { Ok::<_, actix_web::Error>(header) });
     let pages = futures_util::stream::unfold(Some(selection), move |state| {
@@ -118,10 +125,10 @@ async fn export_csv(
             }
         }
     });
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(("Content-Disposition", "attachment; filename=\"access-log.csv\""))
-        .streaming(futures_util::StreamExt::chain(head, pages)))
+        .streaming(futures_util::StreamExt::chain(head, pages))
 }
 
 const CSV_HEADER: &str = "sequence,at,request_id,actor_account_id,organization_id,role,action,purpose,\

@@ -2,7 +2,7 @@
 //! types, call one workflow use case inside `blocking`, shape the answer.
 
 mod admin;
-mod audit;
+pub(crate) mod audit;
 mod auth;
 mod me;
 mod objections;

@@ -14,6 +14,7 @@ mod guard;
 mod labels;
 mod login;
 mod objections;
+mod officer;
 mod pages;
 mod provider;
 mod session;
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/me/objections/{id}/withdraw", web::post().to(objections::withdraw))
             .route("/me/records/{id}/statement", web::post().to(objections::statement))
             .configure(provider::configure)
+            .configure(officer::configure)
             .route("/portal.css", web::get().to(stylesheet)),
     );
 }

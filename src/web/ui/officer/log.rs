@@ -1,0 +1,213 @@
+//! `/ui/officer`: the access-log review table, through `audit_review::search_named`, which logs
+//! the officer's read exactly like `GET /api/v1/audit/entries` (the export is `export.rs`).
+//!
+//! The page answers a GET with the filter in the query string and a POST of the filter form,
+//! which carries the CSRF token and keeps a typed subject identifier out of every URL
+//! (`filter.rs`). A filter the workflow refuses is shown on the page with its message and status
+//! (422), after the role check, so other roles still get 403.
+
+use super::super::guard::signed_in;
+use super::super::session;
+use super::super::text::{Lang, Text};
+use super::super::{Ctx, page};
+use super::filter::{Filter, csrf_refused, from_query, query_of};
+use super::text::OfficerText;
+use crate::domain::Role;
+use crate::web::error::status_of;
+use crate::workflow::audit_review::{self, EntryView, NamedPage};
+use crate::workflow::{Actor, Platform, WorkflowError};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use std::collections::HashMap;
+use tracing_actix_web::RequestId;
+
+#[derive(Template)]
+#[template(path = "ui/officer/access_log.html")]
+struct LogPage {
+    lang: &'static str,
+    t: &'static Text,
+    o: &'static OfficerText,
+    csrf: String,
+    filter: Filter,
+    purposes: Vec<Choice>,
+    kinds: Vec<Choice>,
+    error: Option<String>,
+    rows: Vec<Row>,
+    next: Option<Onward>,
+    export: Onward,
+}
+
+/// An option of a `<select>`.
+struct Choice {
+    code: String,
+    name: String,
+    selected: bool,
+}
+
+/// Where a button leads with the current filter: a plain link, or (when the filter holds a
+/// subject identifier) a form posted with `hidden` fields and the CSRF token.
+struct Onward {
+    href: Option<String>,
+    hidden: Vec<(&'static str, String)>,
+}
+
+impl Onward {
+    fn to(path: &str, filter: &Filter, cursor: Option<&str>) -> Onward {
+        if filter.needs_post() {
+            Onward { href: None, hidden: filter.pairs(cursor) }
+        } else {
+            Onward { href: Some(format!("{path}{}", filter.query_string(cursor))), hidden: Vec::new() }
+        }
+    }
+}
+
+struct Row {
+    sequence: i64,
+    at: String,
+    organization: String,
+    actor: String,
+    action: String,
+    purpose: String,
+    subject: String,
+    denied: bool,
+    reason: String,
+    fields: String,
+}
+
+/// Runs `use_case` with the parsed query; a refused filter (or query) comes back as `Ok(Err)`
+/// so the page can show its message, once the actor is known to be an officer.
+pub(super) fn run_showing_refusals<T>(
+    query: Result<audit_review::EntryQuery, WorkflowError>,
+    platform: &Platform,
+    actor: &Actor,
+    use_case: impl FnOnce(&Platform, &Actor, audit_review::EntryQuery) -> Result<T, WorkflowError>,
+) -> Result<Result<T, WorkflowError>, WorkflowError> {
+    let query = match query {
+        Ok(query) => query,
+        Err(refused) => return actor.require(&[Role::Officer]).map(|_| Err(refused)),
+    };
+    match use_case(platform, actor, query) {
+        Err(refused @ WorkflowError::Invalid { .. }) => Ok(Err(refused)),
+        other => other.map(Ok),
+    }
+}
+
+pub(super) async fn review(req: HttpRequest, platform: web::Data<Platform>, request_id: RequestId) -> HttpResponse {
+    let filter = from_query(&req);
+    show(&req, &platform, request_id.to_string(), filter).await
+}
+
+pub(super) async fn review_posted(
+    req: HttpRequest,
+    platform: web::Data<Platform>,
+    request_id: RequestId,
+    form: web::Form<Filter>,
+) -> HttpResponse {
+    let filter = form.into_inner();
+    if let Some(refused) = csrf_refused(&req, &platform, &Ctx::of(&req), &filter) {
+        return refused;
+    }
+    show(&req, &platform, request_id.to_string(), Some(filter)).await
+}
+
+async fn show(
+    req: &HttpRequest,
+    platform: &web::Data<Platform>,
+    request_id: String,
+    filter: Option<Filter>,
+) -> HttpResponse {
+    let ctx = Ctx::of(req);
+    let query = query_of(filter.as_ref());
+    let outcome = signed_in(req, platform, move |platform, actor| {
+        run_showing_refusals(query, platform, actor, |platform, actor, query| {
+            audit_review::search_named(platform, actor, &request_id, query)
+        })
+    })
+    .await;
+    let (token, result) = match outcome {
+        Ok(found) => found,
+        Err(answer) => return answer(req, &ctx),
+    };
+    let filter = filter.unwrap_or_default();
+    let (status, error, found) = match result {
+        Ok(found) => (StatusCode::OK, None, Some(found)),
+        Err(refused) => (status_of(&refused), Some(refused.to_string()), None),
+    };
+    let (rows, next_cursor) = match found {
+        Some(NamedPage { page, organization_names }) => {
+            let rows = page.items.into_iter().map(|e| row(e, &organization_names, platform, &ctx)).collect();
+            (rows, page.next_cursor)
+        }
+        None => (Vec::new(), None),
+    };
+    let o = OfficerText::of(ctx.lang);
+    let tpl = LogPage {
+        lang: ctx.code(),
+        t: ctx.t(),
+        o,
+        csrf: session::csrf_token(platform, &token),
+        purposes: purposes(platform, ctx.lang, &filter.purpose),
+        kinds: o
+            .subject_kinds
+            .iter()
+            .map(|(code, name)| Choice {
+                code: (*code).to_owned(),
+                name: (*name).to_owned(),
+                selected: filter.subject_kind == *code,
+            })
+            .collect(),
+        error,
+        rows,
+        next: next_cursor.as_deref().map(|cursor| Onward::to("/ui/officer", &filter, Some(cursor))),
+        export: Onward::to("/ui/officer/export.csv", &filter, None),
+        filter,
+    };
+    page(req, &ctx, status, tpl.render(), Vec::new())
+}
+
+fn purposes(platform: &Platform, lang: Lang, chosen: &str) -> Vec<Choice> {
+    platform
+        .policies
+        .purposes
+        .iter()
+        .map(|p| Choice {
+            code: p.code.clone(),
+            name: purpose_name(platform, lang, &p.code),
+            selected: p.code == chosen,
+        })
+        .collect()
+}
+
+/// A purpose's name in the page language, or its code when the policy does not know it.
+fn purpose_name(platform: &Platform, lang: Lang, code: &str) -> String {
+    let name = platform.policies.purposes.get(code).map(|p| if lang == Lang::En { &p.names.en } else { &p.names.zh });
+    match name {
+        Some(name) if !name.is_empty() => name.clone(),
+        _ => code.to_owned(),
+    }
+}
+
+fn row(e: EntryView, names: &HashMap<String, String>, platform: &Platform, ctx: &Ctx) -> Row {
+    let o = OfficerText::of(ctx.lang);
+    let organization = match &e.organization_id {
+        Some(id) => names.get(id).cloned().unwrap_or_else(|| id.clone()),
+        None => String::new(),
+    };
+    let actor = match &e.actor_account_id {
+        Some(account) => format!("{account} ({})", e.role),
+        None => ctx.t().platform.to_owned(),
+    };
+    Row {
+        sequence: e.sequence,
+        at: e.at,
+        organization,
+        actor,
+        action: o.code(e.action),
+        purpose: e.purpose.as_deref().map(|code| purpose_name(platform, ctx.lang, code)).unwrap_or_default(),
+        subject: e.subject_id.unwrap_or_default(),
+        denied: e.decision != "allowed",
+        reason: e.reason_code.unwrap_or_default(),
+        fields: e.fields.join(", "),
+    }
+}
