@@ -46,7 +46,7 @@ impl Application {
         let data = web::Data::new(platform.clone());
         let mut server = HttpServer::new(move || {
             App::new()
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<crate::web::request_span::PathOnlySpan>::new())
                 .app_data(data.clone())
                 .configure(crate::web::configure)
                 .configure(extra)
