@@ -5,8 +5,8 @@
 
 mod actions;
 mod browser;
-mod provider;
 mod officer;
+mod provider;
 
 use crate::helpers::{TestApp, penalty, resident_id, spawn_app};
 use reqwest::StatusCode;
@@ -237,6 +237,8 @@ async fn each_role_signs_in_to_its_own_landing_page_and_not_to_another_roles() {
             let (status, html) = page(&app, &client, "/ui/me").await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{landing}");
             assert!(html.contains("无权访问此页面"), "{html}");
+            // Its menu leads home (to the role's own landing page), not into the subject's pages.
+            assert!(html.contains(r#"<a href="/ui">首页</a>"#) && !html.contains("/ui/me/authorizations"), "{html}");
         }
     }
 }
