@@ -18,7 +18,7 @@ use askama::Template;
 use serde::Deserialize;
 
 #[derive(Template)]
-#[template(path = "ui/subject/login.html")]
+#[template(path = "ui/login.html")]
 struct LoginPage {
     lang: &'static str,
     t: &'static Text,
