@@ -43,9 +43,9 @@ pub(super) struct Filter {
 }
 
 impl Filter {
-    /// The workflow's query for this filter (one page of `PAGE_SIZE`).
-    pub fn to_query(&self) -> Result<EntryQuery, WorkflowError> {
-        let fields = [
+    /// The filter's fields by name, the cursor aside.
+    fn named(&self) -> [(&'static str, &String); 7] {
+        [
             ("from", &self.from),
             ("to", &self.to),
             ("organization_id", &self.organization_id),
@@ -53,10 +53,16 @@ impl Filter {
             ("decision", &self.decision),
             ("subject_identifier", &self.subject_identifier),
             ("subject_kind", &self.subject_kind),
-            ("cursor", &self.cursor),
-        ];
-        if let Some((name, _)) = fields.iter().find(|(_, value)| value.chars().count() > MAX_FIELD_CHARS) {
-            return Err(WorkflowError::invalid("too_long", Some(*name), "this filter value is too long"));
+        ]
+    }
+
+    /// The workflow's query for this filter (one page of `PAGE_SIZE`).
+    pub fn to_query(&self) -> Result<EntryQuery, WorkflowError> {
+        let cursor = ("cursor", &self.cursor);
+        if let Some((name, _)) =
+            self.named().into_iter().chain([cursor]).find(|(_, value)| value.chars().count() > MAX_FIELD_CHARS)
+        {
+            return Err(WorkflowError::invalid("too_long", Some(name), "this filter value is too long"));
         }
         let subject = match given(&self.subject_identifier) {
             None => None,
@@ -92,17 +98,12 @@ impl Filter {
 
     /// The filter's non-empty fields (with `cursor` replaced), for hidden form fields.
     pub fn pairs(&self, cursor: Option<&str>) -> Vec<(&'static str, String)> {
-        let fields = [
-            ("from", &self.from),
-            ("to", &self.to),
-            ("organization_id", &self.organization_id),
-            ("purpose", &self.purpose),
-            ("decision", &self.decision),
-            ("subject_identifier", &self.subject_identifier),
-            ("subject_kind", &self.subject_kind),
-        ];
-        let mut pairs: Vec<(&'static str, String)> =
-            fields.into_iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (k, v.trim().to_owned())).collect();
+        let mut pairs: Vec<(&'static str, String)> = self
+            .named()
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| (k, v.trim().to_owned()))
+            .collect();
         if let Some(cursor) = cursor {
             pairs.push(("cursor", cursor.to_owned()));
         }
