@@ -147,6 +147,9 @@ async fn the_access_log_page_names_the_requesting_organization() {
     assert!(html.contains("南京市商务局"), "{html}");
     assert!(html.contains("行政机关") && html.contains("准予") && !html.contains("administrative_organ"), "{html}");
     assert!(html.contains("penalty_content"), "the fields read: {html}");
+    // The instant stays exact in the markup and reads as Nanjing time (the clock: 01:00 UTC).
+    assert!(html.contains(r#"<time datetime="2026-09-30T01:00:00"#), "{html}");
+    assert!(html.contains(">2026-09-30 09:00:00</time>"), "shown in local time: {html}");
 }
 
 #[tokio::test]

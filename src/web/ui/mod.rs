@@ -72,6 +72,20 @@ fn form_config() -> web::FormConfig {
     })
 }
 
+/// An instant as the platform's users read it: local time (Asia/Shanghai) to the second, for
+/// templates (`{{ crate::web::ui::local_time(x.at) }}` inside `<time datetime="{{ x.at }}">`,
+/// which keeps the exact UTC instant machine-readable). Text that is not RFC 3339 is shown as
+/// it is; a plain date stays a date.
+pub fn local_time(at: impl AsRef<str>) -> String {
+    let at = at.as_ref();
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(instant) => {
+            instant.with_timezone(&crate::workflow::clock::local_offset()).format("%Y-%m-%d %H:%M:%S").to_string()
+        }
+        Err(_) => at.to_owned(),
+    }
+}
+
 /// What every page needs: its language, and whether `?lang=` chose it (to remember it).
 pub(super) struct Ctx {
     lang: Lang,
@@ -169,4 +183,16 @@ fn notice(
 ) -> HttpResponse {
     let tpl = Notice { lang: ctx.code(), t: ctx.t(), title, message: message.into(), csrf };
     page(req, ctx, status, tpl.render(), Vec::new())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn instants_read_as_nanjing_time_and_anything_else_is_left_alone() {
+        assert_eq!(super::local_time("2026-11-29T18:05:03.123456Z"), "2026-11-30 02:05:03");
+        assert_eq!(super::local_time("2026-11-29T10:05:03+08:00"), "2026-11-29 10:05:03");
+        for text in ["2026-10-10", "", "<script>"] {
+            assert_eq!(super::local_time(text), text);
+        }
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! Contract: nothing a request sends can panic; a value that cannot be used is the workflow's
 //! `Invalid` error naming the field (never quoting the input). Times are accepted as RFC 3339 or
-//! as the `YYYY-MM-DDTHH:MM[:SS]` a browser's date-time field sends, read as UTC. A subject's
+//! as the `YYYY-MM-DDTHH:MM[:SS]` a browser's date-time field sends, read as the platform's
+//! local time (Asia/Shanghai, the time the pages show). A subject's
 //! identifier is personal data: pages carry it only in form bodies, never in a URL
 //! (`needs_post`), so it cannot reach access logs or browser history through an address.
 //! A filter arrives in a GET's query string (`from_query`) or a form posted with the session's
@@ -154,7 +155,8 @@ fn instant(raw: &str, field: &str) -> Result<Option<DateTime<Utc>>, WorkflowErro
     ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(&raw, format).ok())
-        .map(|at| Some(at.and_utc()))
+        .and_then(|at| at.and_local_timezone(crate::workflow::clock::local_offset()).single())
+        .map(|at| Some(at.to_utc()))
         .ok_or_else(|| {
             WorkflowError::invalid("invalid_instant", Some(field), "expected a date and time such as 2026-05-01T08:00")
         })
@@ -181,7 +183,7 @@ mod tests {
     fn empty_fields_mean_any_and_browser_times_are_utc() {
         let filter = Filter { from: "2026-05-01T08:00".into(), decision: " denied ".into(), ..Filter::default() };
         let query = filter.to_query().expect("valid");
-        assert_eq!(query.from.map(|t| t.to_rfc3339()), Some("2026-05-01T08:00:00+00:00".to_owned()));
+        assert_eq!(query.from.map(|t| t.to_rfc3339()), Some("2026-05-01T00:00:00+00:00".to_owned()));
         assert_eq!(query.decision.as_deref(), Some("denied"));
         assert!(query.to.is_none() && query.purpose.is_none() && query.subject.is_none());
     }
