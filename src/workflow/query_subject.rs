@@ -121,6 +121,33 @@ pub fn query(platform: &Platform, actor: &Actor, request: QueryRequest) -> Resul
     Ok(QueryAnswer { query_id, subject: SubjectView { id: subject_id, kind }, records })
 }
 
+/// A purpose the requester's organization may declare, as a query form offers it.
+pub struct PurposeChoice {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub requires_authorization: bool,
+}
+
+/// The purposes on the closed list that organizations of the requester's kind may declare
+/// (requesters only). Reading the list discloses nothing, so it is not an access-log entry.
+pub fn purposes_for(platform: &Platform, actor: &Actor) -> Result<Vec<PurposeChoice>, WorkflowError> {
+    actor.require(&[Role::Requester])?;
+    let kind = platform.organization_kind(&mut *platform.db.get()?, actor.organization()?)?;
+    Ok(platform
+        .policies
+        .purposes
+        .iter()
+        .filter(|p| p.allows_organization(kind))
+        .map(|p| PurposeChoice {
+            code: p.code.clone(),
+            name_zh: p.names.zh.clone(),
+            name_en: p.names.en.clone(),
+            requires_authorization: p.requires_authorization,
+        })
+        .collect())
+}
+
 fn decide<'p>(
     conn: &mut AnyConnection,
     platform: &'p Platform,

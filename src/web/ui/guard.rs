@@ -3,8 +3,8 @@
 //!
 //! Contract: no session, or an unknown, expired or revoked one, goes (303) to the sign-in page
 //! and drops the cookie; a use case that refuses the actor's role answers the 403 page; any
-//! other failure answers a page with its status and no detail. Roles without a portal
-//! (requesters and administrators work through the JSON API) have no landing page.
+//! other failure answers a page with its status and no detail. The administrator has no
+//! portal (the CLI and the JSON API) and so no landing page.
 
 use super::session::{self, SESSION_COOKIE};
 use super::{Ctx, notice, see_other};
@@ -15,13 +15,15 @@ use crate::workflow::{Platform, WorkflowError, login};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-/// Where a role's portal starts; `None` for roles that work through the API only.
+/// Where a role's portal starts; `None` for the administrator, who works through the CLI and
+/// the API.
 pub(super) fn landing(role: Role) -> Option<&'static str> {
     match role {
         Role::Subject => Some("/ui/me"),
         Role::Provider => Some("/ui/provider"),
         Role::Officer => Some("/ui/officer"),
-        Role::Requester | Role::Admin => None,
+        Role::Requester => Some("/ui/requester"),
+        Role::Admin => None,
     }
 }
 

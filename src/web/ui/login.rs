@@ -3,8 +3,8 @@
 //! Sign-in goes through `login::log_in`, so throttling, the uniform answer for unknown e-mails
 //! and wrong passwords, and the error codes are the API's; the page shows a friendly message
 //! that never says which part was wrong (the code rides along in `data-code`). A successful
-//! sign-in lands on the role's portal page; a role without a portal (requesters and
-//! administrators use the API) has its new token revoked at once and gets the 403 page.
+//! sign-in lands on the role's portal page; the administrator, who has no portal (the CLI and
+//! the API), has the new token revoked at once and gets the 403 page.
 
 use super::session::{self, LOGIN_COOKIE, SESSION_COOKIE};
 use super::text::Text;

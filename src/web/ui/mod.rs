@@ -17,6 +17,7 @@ mod objections;
 mod officer;
 mod pages;
 mod provider;
+mod requester;
 mod session;
 mod text;
 
@@ -45,6 +46,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/me/objections/{id}/withdraw", web::post().to(objections::withdraw))
             .route("/me/records/{id}/statement", web::post().to(objections::statement))
             .configure(provider::configure)
+            .configure(requester::configure)
             .configure(officer::configure)
             .route("/portal.css", web::get().to(stylesheet)),
     );
