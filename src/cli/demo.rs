@@ -129,6 +129,10 @@ pub fn demo(settings: Settings) -> anyhow::Result<()> {
     } else {
         println!("already populated; the demo accounts are in {}", path.display());
     }
+    println!(
+        "sign in at http://{}/ui/login: each account lands on its role's pages (the admin uses the CLI and API)",
+        settings.server.listen
+    );
     // Its log threads stop before the server starts its own.
     drop(platform);
     super::serve(settings)
