@@ -18,7 +18,7 @@ mod audit;
 mod deadlines;
 mod disclosure;
 mod effects;
-mod privacy;
+pub mod privacy;
 mod sweeper;
 
 /// One platform with a provider, its subject, an officer and their tokens and e-mail addresses.

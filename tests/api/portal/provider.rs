@@ -4,6 +4,8 @@
 //! record's versions); forms without the right CSRF token change nothing; another provider gets
 //! the 404 page, a subject or officer the 403 page; hostile text in the statement is escaped.
 
+mod evidence;
+
 use super::{browser_like, csrf_of, page, sign_in};
 use crate::objections::{Case, case};
 use reqwest::StatusCode;
