@@ -187,6 +187,19 @@ pub fn search_named(
     Ok(NamedPage { page, organization_names })
 }
 
+/// Most organizations a filter form lists by name; a larger platform is filtered by id.
+const ORGANIZATION_CHOICES: i64 = 2_000;
+
+/// The organizations an officer can filter the log by, as (id, name) sorted by name (officers
+/// only). Organization names are not personal data, so listing them is not a log entry.
+pub fn organization_choices(platform: &Platform, actor: &Actor) -> Result<Vec<(String, String)>, WorkflowError> {
+    actor.require(&[Role::Officer])?;
+    let rows = crate::storage::organizations::list(&mut *platform.db.get()?, None, ORGANIZATION_CHOICES)?;
+    let mut choices: Vec<(String, String)> = rows.into_iter().map(|o| (o.id, o.name)).collect();
+    choices.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(choices)
+}
+
 /// Starts an export: logs it and returns the selection to page through with `next_page`.
 pub fn start_export(
     platform: &Platform,

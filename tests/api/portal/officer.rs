@@ -81,6 +81,15 @@ async fn the_review_page_names_the_organization_and_purpose_and_filters_narrow_i
     assert!(english.contains("<td>Supervision, import/export and periodic inspection</td>"), "{english}");
     assert!(rows(&english).len() == 1 && !english.contains("purpose_not_allowed"), "{english}");
 
+    // Organizations are chosen by name; the choice narrows the table to that organization.
+    let option = html.split(r#"<option value=""#).find(|o| o.contains(">南京市商务局</option>")).expect("listed");
+    let organization = option.split('"').next().expect("its id").to_owned();
+    let (_, chosen) = page(&app, &client, &format!("/ui/officer?organization_id={organization}")).await;
+    assert!(chosen.contains(&format!(r#"<option value="{organization}" selected>南京市商务局</option>"#)), "{chosen}");
+    let chosen_rows = rows(&chosen);
+    assert_eq!(chosen_rows.len(), 2, "the two queries only: {chosen}");
+    assert!(chosen_rows.iter().all(|r| r.contains("南京市商务局")), "{chosen}");
+
     // A subject is found through the blind index; the identifier travels in the form body only.
     let csrf = csrf_of(&html);
     let fields = [("csrf", csrf.as_str()), ("subject_identifier", identifier.as_str()), ("decision", "")];

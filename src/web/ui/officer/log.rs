@@ -31,6 +31,7 @@ struct LogPage {
     csrf: String,
     filter: Filter,
     purposes: Vec<Choice>,
+    organizations: Vec<Choice>,
     kinds: Vec<Choice>,
     error: Option<String>,
     rows: Vec<Row>,
@@ -120,12 +121,13 @@ async fn show(
     let ctx = Ctx::of(req);
     let query = query_of(filter.as_ref());
     let outcome = signed_in(req, platform, move |platform, actor| {
-        run_showing_refusals(query, platform, actor, |platform, actor, query| {
+        let found = run_showing_refusals(query, platform, actor, |platform, actor, query| {
             audit_review::search_named(platform, actor, &request_id, query)
-        })
+        })?;
+        Ok((audit_review::organization_choices(platform, actor)?, found))
     })
     .await;
-    let (token, result) = match outcome {
+    let (token, (organizations, result)) = match outcome {
         Ok(found) => found,
         Err(answer) => return answer(req, &ctx),
     };
@@ -148,6 +150,10 @@ async fn show(
         o,
         csrf: session::csrf_token(platform, &token),
         purposes: purposes(platform, ctx.lang, &filter.purpose),
+        organizations: organizations
+            .into_iter()
+            .map(|(id, name)| Choice { selected: id == filter.organization_id.trim(), code: id, name })
+            .collect(),
         kinds: o
             .subject_kinds
             .iter()
