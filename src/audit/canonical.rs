@@ -8,7 +8,7 @@
 //! `json_array` writes with its own fixed escaping rules.
 
 use crate::storage::Timestamp;
-use crate::storage::audit_log::AuditEntryRow;
+use crate::storage::audit_log::{AuditEntryRow, EntryColumns};
 use chrono::DateTime;
 
 /// Identifies the encoding; a new layout gets a new tag and old entries keep verifying.
@@ -46,27 +46,32 @@ pub fn json_array(items: &[String]) -> String {
 /// Appends the canonical encoding of a stored entry's columns to `out` (which the caller
 /// clears and reuses, so encoding allocates nothing once the buffer has grown).
 pub fn encode(row: &AuditEntryRow, out: &mut Vec<u8>) {
+    encode_columns(&row.columns(), out);
+}
+
+/// `encode`, from borrowed columns (the verifier decodes rows straight into these).
+pub fn encode_columns(row: &EntryColumns<'_>, out: &mut Vec<u8>) {
     out.extend_from_slice(FORMAT_TAG);
     out.extend_from_slice(&row.sequence.to_be_bytes());
-    out.extend_from_slice(&row.at.and_utc().timestamp_micros().to_be_bytes());
-    text(out, &row.request_id);
-    optional(out, row.actor_account_id.as_deref());
-    optional(out, row.organization_id.as_deref());
-    text(out, &row.role);
-    text(out, &row.action);
-    optional(out, row.purpose.as_deref());
-    optional(out, row.authorization_id.as_deref());
-    optional(out, row.subject_id.as_deref());
-    text(out, &row.record_ids);
-    text(out, &row.fields);
-    text(out, &row.decision);
-    optional(out, row.reason_code.as_deref());
-    text(out, &row.policy_version);
-    match row.visible_to_subject_from {
+    out.extend_from_slice(&row.at_micros.to_be_bytes());
+    text(out, row.request_id);
+    optional(out, row.actor_account_id);
+    optional(out, row.organization_id);
+    text(out, row.role);
+    text(out, row.action);
+    optional(out, row.purpose);
+    optional(out, row.authorization_id);
+    optional(out, row.subject_id);
+    text(out, row.record_ids);
+    text(out, row.fields);
+    text(out, row.decision);
+    optional(out, row.reason_code);
+    text(out, row.policy_version);
+    match row.visible_micros {
         None => out.push(0),
-        Some(t) => {
+        Some(micros) => {
             out.push(1);
-            out.extend_from_slice(&t.and_utc().timestamp_micros().to_be_bytes());
+            out.extend_from_slice(&micros.to_be_bytes());
         }
     }
 }

@@ -3,9 +3,10 @@
 //! checking one entry needs only that row; the links between rows are checked by comparing
 //! `prev_mac` with the MAC of the row before.
 
+use super::canonical::encode_columns;
 use super::entry::encode;
 use crate::crypto::AuditMacKey;
-use crate::storage::audit_log::AuditEntryRow;
+use crate::storage::audit_log::{AuditEntryRow, EntryColumns};
 
 /// The previous MAC of the first entry.
 pub const GENESIS: [u8; 32] = [0; 32];
@@ -18,9 +19,16 @@ pub fn mac_of(key: &AuditMacKey, row: &AuditEntryRow, scratch: &mut Vec<u8>) -> 
     key.mac(&row.prev_mac, scratch)
 }
 
-/// True when the row's stored MAC is the MAC of its contents and `prev_mac` (constant time).
-pub fn row_is_authentic(key: &AuditMacKey, row: &AuditEntryRow, scratch: &mut Vec<u8>) -> bool {
+/// True when the stored `mac` is the MAC of the entry's columns and its `prev_mac` (constant
+/// time).
+pub fn is_authentic(
+    key: &AuditMacKey,
+    columns: &EntryColumns<'_>,
+    prev_mac: &[u8],
+    mac: &[u8],
+    scratch: &mut Vec<u8>,
+) -> bool {
     scratch.clear();
-    encode(row, scratch);
-    key.verify(&row.prev_mac, scratch, &row.mac)
+    encode_columns(columns, scratch);
+    key.verify(prev_mac, scratch, mac)
 }

@@ -15,11 +15,12 @@
 //! per-entry allocations are the column strings diesel hands back.
 
 use super::AuditError;
-use super::chain::{GENESIS, row_is_authentic};
+use super::chain::{GENESIS, is_authentic};
 use super::checkpoint::{self, Checkpoint};
 use crate::crypto::AuditMacKey;
 use crate::storage::Database;
-use crate::storage::audit_log::{self, AuditEntryRow};
+use crate::storage::audit_log::{self, AuditEntryRow, EntryColumns};
+use crate::storage::audit_scan::ScannedEntry;
 use std::sync::mpsc::sync_channel;
 
 const PAGE: i64 = 10_000;
@@ -74,6 +75,46 @@ pub struct Progress {
 /// A failure: the first bad sequence and why.
 pub type Failure = (i64, Problem);
 
+/// What a scan reads of a stored entry, however it was loaded: whole rows (`AuditEntryRow`,
+/// the tail streamed at the end) or packed scan rows (`ScannedEntry`, the parallel pages).
+pub trait Stored {
+    fn sequence(&self) -> i64;
+    fn prev_mac(&self) -> &[u8];
+    fn mac(&self) -> &[u8];
+    fn columns(&self) -> EntryColumns<'_>;
+}
+
+impl Stored for AuditEntryRow {
+    fn sequence(&self) -> i64 {
+        self.sequence
+    }
+    fn prev_mac(&self) -> &[u8] {
+        &self.prev_mac
+    }
+    fn mac(&self) -> &[u8] {
+        &self.mac
+    }
+    fn columns(&self) -> EntryColumns<'_> {
+        AuditEntryRow::columns(self)
+    }
+}
+
+/// A stored MAC of the wrong length reads as empty, so it fails its check like any other.
+impl Stored for ScannedEntry {
+    fn sequence(&self) -> i64 {
+        self.sequence
+    }
+    fn prev_mac(&self) -> &[u8] {
+        self.prev_mac.as_ref().map_or(&[], |m| m.as_slice())
+    }
+    fn mac(&self) -> &[u8] {
+        self.mac.as_ref().map_or(&[], |m| m.as_slice())
+    }
+    fn columns(&self) -> EntryColumns<'_> {
+        ScannedEntry::columns(self)
+    }
+}
+
 /// The running state of a chain check, fed pages in sequence order.
 pub struct Scan<'a> {
     key: &'a AuditMacKey,
@@ -93,21 +134,22 @@ impl<'a> Scan<'a> {
         Self { key, anchors, next_anchor, expected: after + 1, prev, checked: 0, scratch: Vec::with_capacity(512) }
     }
 
-    pub fn feed(&mut self, rows: &[AuditEntryRow]) -> Result<(), Failure> {
+    pub fn feed<R: Stored>(&mut self, rows: &[R]) -> Result<(), Failure> {
         for row in rows {
-            if row.sequence != self.expected {
-                return Err((self.expected.min(row.sequence), Problem::MissingEntry));
+            let sequence = row.sequence();
+            if sequence != self.expected {
+                return Err((self.expected.min(sequence), Problem::MissingEntry));
             }
-            if row.prev_mac.as_slice() != self.prev {
-                return Err((row.sequence, Problem::BrokenLink));
+            if row.prev_mac() != self.prev {
+                return Err((sequence, Problem::BrokenLink));
             }
-            if !row_is_authentic(self.key, row, &mut self.scratch) {
-                return Err((row.sequence, Problem::MacMismatch));
+            if !is_authentic(self.key, &row.columns(), row.prev_mac(), row.mac(), &mut self.scratch) {
+                return Err((sequence, Problem::MacMismatch));
             }
-            self.prev = row.mac.as_slice().try_into().map_err(|_| (row.sequence, Problem::MacMismatch))?;
-            if let Some(anchor) = self.anchors.get(self.next_anchor).filter(|a| a.size == row.sequence) {
+            self.prev = row.mac().try_into().map_err(|_| (sequence, Problem::MacMismatch))?;
+            if let Some(anchor) = self.anchors.get(self.next_anchor).filter(|a| a.size == sequence) {
                 if anchor.head_mac != self.prev {
-                    return Err((row.sequence, Problem::CheckpointMismatch));
+                    return Err((sequence, Problem::CheckpointMismatch));
                 }
                 self.next_anchor += 1;
             }

@@ -37,6 +37,50 @@ pub struct AuditEntryRow {
     pub mac: Vec<u8>,
 }
 
+/// An entry's columns as the MAC chain reads them (times as UTC microseconds), borrowed from
+/// wherever the entry was loaded: an `AuditEntryRow` or the verifier's packed scan rows.
+pub struct EntryColumns<'a> {
+    pub sequence: i64,
+    pub at_micros: i64,
+    pub request_id: &'a str,
+    pub actor_account_id: Option<&'a str>,
+    pub organization_id: Option<&'a str>,
+    pub role: &'a str,
+    pub action: &'a str,
+    pub purpose: Option<&'a str>,
+    pub authorization_id: Option<&'a str>,
+    pub subject_id: Option<&'a str>,
+    pub record_ids: &'a str,
+    pub fields: &'a str,
+    pub decision: &'a str,
+    pub reason_code: Option<&'a str>,
+    pub policy_version: &'a str,
+    pub visible_micros: Option<i64>,
+}
+
+impl AuditEntryRow {
+    pub fn columns(&self) -> EntryColumns<'_> {
+        EntryColumns {
+            sequence: self.sequence,
+            at_micros: self.at.and_utc().timestamp_micros(),
+            request_id: &self.request_id,
+            actor_account_id: self.actor_account_id.as_deref(),
+            organization_id: self.organization_id.as_deref(),
+            role: &self.role,
+            action: &self.action,
+            purpose: self.purpose.as_deref(),
+            authorization_id: self.authorization_id.as_deref(),
+            subject_id: self.subject_id.as_deref(),
+            record_ids: &self.record_ids,
+            fields: &self.fields,
+            decision: &self.decision,
+            reason_code: self.reason_code.as_deref(),
+            policy_version: &self.policy_version,
+            visible_micros: self.visible_to_subject_from.map(|t| t.and_utc().timestamp_micros()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_checkpoints)]
 pub struct CheckpointRow {

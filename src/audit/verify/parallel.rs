@@ -9,7 +9,7 @@
 use super::{Failure, Problem, Progress, Scan};
 use crate::audit::AuditError;
 use crate::storage::Database;
-use crate::storage::{audit_log, audit_scan};
+use crate::storage::audit_scan::{self, ScannedEntry};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::mpsc::channel;
@@ -95,16 +95,12 @@ pub(super) fn check_up_to(
     })
 }
 
-fn summarize(
-    key: &crate::crypto::AuditMacKey,
-    anchors: &[super::Checkpoint],
-    rows: &[audit_log::AuditEntryRow],
-) -> Summary {
+fn summarize(key: &crate::crypto::AuditMacKey, anchors: &[super::Checkpoint], rows: &[ScannedEntry]) -> Summary {
     let mut summary = Summary { first: None, last: 0, last_mac: [0; 32], count: rows.len() as u64, failure: None };
     let Some(head) = rows.first() else {
         return summary;
     };
-    let Ok(prev) = <[u8; 32]>::try_from(head.prev_mac.as_slice()) else {
+    let Some(prev) = head.prev_mac else {
         summary.first = Some((head.sequence, [0; 32]));
         summary.failure = Some((head.sequence, Problem::BrokenLink));
         return summary;
