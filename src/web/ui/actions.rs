@@ -62,7 +62,6 @@ fn refused(req: &HttpRequest, ctx: &Ctx, platform: &Platform, token: &str, e: Wo
     }
 }
 
-/// The 303 back to `page` after a successful action.
 /// Runs a form's use case (`act`) and answers: back to `page` with the `what` message on
 /// success, the refusal page otherwise.
 pub(super) async fn act_then_show<T: Send + 'static>(
@@ -80,14 +79,20 @@ pub(super) async fn act_then_show<T: Send + 'static>(
     }
 }
 
+/// The 303 back to `page` after a successful action, naming it in `?done=`.
 pub(super) fn done(req: &HttpRequest, ctx: &Ctx, page: &str, what: &str) -> HttpResponse {
     see_other(req, ctx, &format!("{page}?done={what}"), Vec::new())
 }
 
+/// What `?done=` names (set by `done`), for each portal to turn into its own message.
+pub(super) fn done_action(req: &HttpRequest) -> Option<String> {
+    let mut query = web::Query::<HashMap<String, String>>::from_query(req.query_string()).ok()?.into_inner();
+    query.remove("done")
+}
+
 /// The success message `?done=` asks for, if it names one we know.
 pub(super) fn flash(req: &HttpRequest, t: &'static Text) -> Option<&'static str> {
-    let query = web::Query::<HashMap<String, String>>::from_query(req.query_string()).ok()?;
-    Some(match query.get("done")?.as_str() {
+    Some(match done_action(req)?.as_str() {
         "granted" => t.done_granted,
         "revoked" => t.done_revoked,
         "filed" => t.done_filed,

@@ -10,12 +10,12 @@
 //! under an officer's address. Corrected values are typed as `name = value` lines and sent as
 //! strings, as the API's JSON would carry them; the workflow validates them.
 
-use super::super::actions::act;
+use super::super::actions::{act_then_show, done_action};
 use super::super::guard::signed_in;
 use super::super::labels::label;
 use super::super::objections::ground_label;
 use super::super::text::Text;
-use super::super::{Ctx, page, see_other, session};
+use super::super::{Ctx, page, session};
 use super::text::OfficerText;
 use crate::domain::Role;
 use crate::domain::objection::DecisionOutcome;
@@ -26,7 +26,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 use tracing_actix_web::RequestId;
 
 const LIST: &str = "/ui/officer/reviews";
@@ -99,8 +98,7 @@ pub(super) async fn list(req: HttpRequest, platform: web::Data<Platform>) -> Htt
 
 /// The message `?done=decided` asks for (the only one this portal sends).
 fn flash(req: &HttpRequest, o: &'static OfficerText) -> Option<&'static str> {
-    let query = web::Query::<HashMap<String, String>>::from_query(req.query_string()).ok()?;
-    (query.get("done").map(String::as_str) == Some("decided")).then_some(o.done_decided)
+    (done_action(req)? == "decided").then_some(o.done_decided)
 }
 
 pub(super) async fn one(
@@ -145,10 +143,9 @@ pub(super) async fn decide(
     id: web::Path<String>,
     form: web::Form<DecisionForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::of(&req);
     let (id, request_id) = (id.into_inner(), request_id.to_string());
     let DecisionForm { csrf, decision, reason, fields } = form.into_inner();
-    let outcome = act(&req, &platform, &ctx, &csrf, move |platform, actor| {
+    act_then_show(&req, &platform, &csrf, LIST, "decided", move |platform, actor| {
         officer(actor)?;
         let input = review::Review {
             decision: Some(
@@ -159,11 +156,7 @@ pub(super) async fn decide(
         };
         review::review(platform, actor, &request_id, &id, input)
     })
-    .await;
-    match outcome {
-        Ok(_) => see_other(&req, &ctx, &format!("{LIST}?done=decided"), Vec::new()),
-        Err(answer) => answer,
-    }
+    .await
 }
 
 /// `name = value` lines as the API's `fields` object; blank input means no fields.

@@ -7,8 +7,7 @@
 //! The forms are read as name/value pairs into typed inputs here; text that must be a code or a
 //! number is parsed inside the use-case closure so that a bad value is the workflow's 422.
 
-use super::super::Ctx;
-use super::super::actions::{act, done};
+use super::super::actions::act_then_show;
 use super::objection_path;
 use crate::domain::objection::DecisionOutcome;
 use crate::workflow::objections::decide::{self, Decision, Extension};
@@ -76,22 +75,6 @@ pub(super) struct PauseForm {
     working_days: String,
 }
 
-/// Runs `use_case` through `act` and answers back to the objection page with `what`.
-async fn run<T: Send + 'static>(
-    req: &HttpRequest,
-    platform: &web::Data<Platform>,
-    csrf: &str,
-    id: &str,
-    what: &str,
-    use_case: impl FnOnce(&Platform, &crate::workflow::Actor) -> Result<T, WorkflowError> + Send + 'static,
-) -> HttpResponse {
-    let ctx = Ctx::of(req);
-    match act(req, platform, &ctx, csrf, use_case).await {
-        Ok(_) => done(req, &ctx, &objection_path(id), what),
-        Err(answer) => answer,
-    }
-}
-
 pub(super) async fn decision(
     req: HttpRequest,
     platform: web::Data<Platform>,
@@ -102,7 +85,7 @@ pub(super) async fn decision(
     let (id, request_id) = (id.into_inner(), request_id.to_string());
     let DecisionForm { csrf, outcome, reason, fields } = DecisionForm::read(form.into_inner());
     let objection = id.clone();
-    run(&req, &platform, &csrf, &id, "decided", move |platform, actor| {
+    act_then_show(&req, &platform, &csrf, &objection_path(&id), "decided", move |platform, actor| {
         let outcome: DecisionOutcome = outcome.parse().map_err(|e| WorkflowError::from_domain(e, "outcome"))?;
         // Like the API: no values means no `fields`; values with another outcome are refused.
         let fields = (!fields.is_empty()).then_some(fields);
@@ -121,7 +104,7 @@ pub(super) async fn extension(
     let (id, request_id) = (id.into_inner(), request_id.to_string());
     let ExtensionForm { csrf, reason, approval_reference, complex } = form.into_inner();
     let objection = id.clone();
-    run(&req, &platform, &csrf, &id, "extended", move |platform, actor| {
+    act_then_show(&req, &platform, &csrf, &objection_path(&id), "extended", move |platform, actor| {
         // An empty reference is no reference: the policy decides whether one is required.
         let approval_reference = (!approval_reference.trim().is_empty()).then_some(approval_reference);
         let extension = Extension { reason, approval_reference, complex: complex.is_some() };
@@ -140,7 +123,7 @@ pub(super) async fn pause(
     let (id, request_id) = (id.into_inner(), request_id.to_string());
     let PauseForm { csrf, kind, reason, working_days } = form.into_inner();
     let objection = id.clone();
-    run(&req, &platform, &csrf, &id, "paused", move |platform, actor| {
+    act_then_show(&req, &platform, &csrf, &objection_path(&id), "paused", move |platform, actor| {
         let working_days: u32 = working_days.trim().parse().map_err(|_| {
             WorkflowError::invalid("invalid_value", Some("working_days"), "the working days are a whole number")
         })?;

@@ -16,7 +16,6 @@ mod objection;
 mod text;
 
 use actix_web::{HttpRequest, web};
-use std::collections::HashMap;
 use text::ProviderText;
 
 /// Registers the provider portal's routes inside the `/ui` scope.
@@ -36,8 +35,7 @@ fn objection_path(id: &str) -> String {
 
 /// The success message `?done=` asks for, if it names one of this portal's actions.
 fn flash(req: &HttpRequest, p: &'static ProviderText) -> Option<&'static str> {
-    let query = web::Query::<HashMap<String, String>>::from_query(req.query_string()).ok()?;
-    Some(match query.get("done")?.as_str() {
+    Some(match super::actions::done_action(req)?.as_str() {
         "decided" => p.done_decided,
         "extended" => p.done_extended,
         "paused" => p.done_paused,
