@@ -9,11 +9,12 @@
 //! *names* and record types are not personal data), so, like `GET /objections`, it is not an
 //! access-log entry; opening one objection (`read::get`) is.
 
-use super::read::{ObjectionSummary, ObjectionView, get, list};
+use super::read::{ObjectionSummary, ObjectionView, get, summary};
 use super::{Actor, Platform, WorkflowError};
 use crate::domain::Role;
 use crate::domain::objection::ObjectionStatus;
-use crate::storage::{objections as rows, records};
+use crate::storage::objections::{self as rows, Scope};
+use crate::storage::records;
 use crate::workflow::read_records::{RecordSummary, list_own};
 
 /// How many objections and records the inbox shows; the JSON API pages through the rest.
@@ -35,15 +36,14 @@ pub struct Inbox {
 
 pub fn inbox(platform: &Platform, actor: &Actor) -> Result<Inbox, WorkflowError> {
     actor.require(&[Role::Provider])?;
-    let summaries = list(platform, actor, None, None, Some(INBOX_LIMIT))?.items;
     let mut conn = platform.db.get()?;
-    let mut objections = summaries
+    let found = rows::list(&mut conn, Scope::Provider(actor.organization()?), None, None, INBOX_LIMIT)?;
+    let mut objections = found
         .into_iter()
-        .map(|summary| {
-            // The row is re-read for its contested fields; `list` keeps its API shape.
-            let row = rows::find(&mut conn, &summary.id)?.ok_or(WorkflowError::NotFound { what: "objection" })?;
+        .map(|row| {
             let fields: Vec<String> = serde_json::from_str(&row.fields).map_err(WorkflowError::internal)?;
             let record_type = records::find(&mut conn, &row.record_id)?.map(|r| r.record_type).unwrap_or_default();
+            let summary = summary(platform, row)?;
             let open = summary.status.parse::<ObjectionStatus>().is_ok_and(|s| s.is_open());
             Ok(InboxItem { summary, record_type, fields, open })
         })

@@ -105,23 +105,23 @@ pub fn list(
     let limit = limit.unwrap_or(50).clamp(1, 200);
     let found = rows::list(&mut *platform.db.get()?, scope, status, before, limit)?;
     let next_cursor = (found.len() as i64 == limit).then(|| found.last().map(|r| r.id.clone())).flatten();
-    let items = found
-        .into_iter()
-        .map(|row| {
-            let (due_on, days_left) = current_deadline(platform, &row)?;
-            Ok(ObjectionSummary {
-                id: row.id,
-                record_id: row.record_id,
-                status: row.status,
-                ground: row.ground,
-                filed_on: row.filed_on,
-                due_on,
-                days_left,
-                outcome: row.outcome,
-            })
-        })
-        .collect::<Result<_, WorkflowError>>()?;
+    let items = found.into_iter().map(|row| summary(platform, row)).collect::<Result<_, WorkflowError>>()?;
     Ok(Page { items, next_cursor })
+}
+
+/// A stored objection as lists show it, with the deadline that counts now.
+pub(super) fn summary(platform: &Platform, row: ObjectionRow) -> Result<ObjectionSummary, WorkflowError> {
+    let (due_on, days_left) = current_deadline(platform, &row)?;
+    Ok(ObjectionSummary {
+        id: row.id,
+        record_id: row.record_id,
+        status: row.status,
+        ground: row.ground,
+        filed_on: row.filed_on,
+        due_on,
+        days_left,
+        outcome: row.outcome,
+    })
 }
 
 /// Logs that `actor` opens `row` (self view, provider read, officer read); fails closed.
