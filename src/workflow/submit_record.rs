@@ -11,8 +11,15 @@ pub fn submit(platform: &Platform, actor: &Actor, submission: Submission) -> Res
     actor.require(&[Role::Provider])?;
     let organization = actor.organization()?.to_owned();
     let checked = intake::check(platform, submission)?;
-    let mut stored = store_retrying(platform, actor, &organization, std::slice::from_ref(&checked))?;
+    let mut stored = store_retrying(platform, actor, &organization, std::slice::from_ref(&checked), Size::One)?;
     stored.pop().ok_or_else(|| WorkflowError::internal("nothing stored"))
+}
+
+/// One record, or a chunk of a batch (stored on the database's bulk connections).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Size {
+    One,
+    Chunk,
 }
 
 /// Attempts at a chunk whose transaction lost a race to create one of its subjects.
@@ -27,10 +34,16 @@ fn store_retrying(
     actor: &Actor,
     organization: &str,
     checked: &[CheckedSubmission],
+    size: Size,
 ) -> Result<Vec<StoredRecord>, WorkflowError> {
     let mut attempt = 1;
     loop {
-        match platform.db.transaction(|conn| intake_store::store_all(conn, platform, actor, organization, checked)) {
+        let store = |conn: &mut _| intake_store::store_all(conn, platform, actor, organization, checked);
+        let outcome = match size {
+            Size::One => platform.db.transaction(store),
+            Size::Chunk => platform.db.bulk_transaction(store),
+        };
+        match outcome {
             Err(WorkflowError::Conflict { code: "concurrent_update", .. }) if attempt < ATTEMPTS => attempt += 1,
             outcome => return outcome,
         }
@@ -68,7 +81,7 @@ pub fn submit_lines(
     if checked.is_empty() {
         return Ok(reports);
     }
-    let stored = store_retrying(platform, actor, &organization, &checked)?;
+    let stored = store_retrying(platform, actor, &organization, &checked, Size::Chunk)?;
     platform.db.after_bulk_commit();
     let mut stored = stored.into_iter();
     for report in reports.iter_mut().filter(|r| r.error.is_none()) {
