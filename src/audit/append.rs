@@ -11,19 +11,63 @@ use super::AuditError;
 use super::chain::mac_of;
 use super::entry::{NewEntry, json_array, to_micros};
 use crate::crypto::AuditMacKey;
-use crate::storage::AnyConnection;
 use crate::storage::audit_log::{self, AuditEntryRow};
+use crate::storage::{AnyConnection, audit_append_pg};
+
+/// The chain head: the last entry's sequence and MAC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Head {
+    pub sequence: i64,
+    pub mac: [u8; 32],
+}
+
+impl Head {
+    /// The sequences of the last `n` entries up to this head.
+    pub fn last_sequences(&self, n: usize) -> Vec<i64> {
+        (self.sequence - n as i64 + 1..=self.sequence).collect()
+    }
+}
 
 /// Appends `entries` in order; returns their sequence numbers. Must run inside a transaction
 /// (`Database::transaction` / `write_transaction`): the head lock lasts until it ends.
 pub fn append_in(conn: &mut AnyConnection, key: &AuditMacKey, entries: &[NewEntry]) -> Result<Vec<i64>, AuditError> {
+    Ok(append_locked(conn, key, entries)?.map(|head| head.last_sequences(entries.len())).unwrap_or_default())
+}
+
+/// `append_in` that answers the new head (`None` when there was nothing to append).
+pub(super) fn append_locked(
+    conn: &mut AnyConnection,
+    key: &AuditMacKey,
+    entries: &[NewEntry],
+) -> Result<Option<Head>, AuditError> {
     if entries.is_empty() {
-        return Ok(Vec::new());
+        return Ok(None);
     }
-    let (mut sequence, head_mac) = audit_log::lock_head(conn)?;
-    let mut prev: [u8; 32] = head_mac.as_slice().try_into().map_err(|_| AuditError::Malformed("head MAC"))?;
+    let (sequence, head_mac) = audit_log::lock_head(conn)?;
+    let mac = head_mac.as_slice().try_into().map_err(|_| AuditError::Malformed("head MAC"))?;
+    let (rows, head) = chain(key, entries, Head { sequence, mac });
+    audit_log::insert_entries(conn, &rows)?;
+    audit_log::set_head(conn, head.sequence, &head.mac)?;
+    Ok(Some(head))
+}
+
+/// PostgreSQL, outside a transaction: appends `entries` after `known` in one statement if the
+/// head is still there (`storage::audit_append_pg`). `None`: the head had moved (or this is
+/// SQLite), nothing was written, and the caller must take the locked path.
+pub(super) fn append_after(
+    conn: &mut AnyConnection,
+    key: &AuditMacKey,
+    entries: &[NewEntry],
+    known: Head,
+) -> Result<Option<Head>, AuditError> {
+    let (rows, head) = chain(key, entries, known);
+    Ok(audit_append_pg::append_after(conn, known.sequence, &rows)?.then_some(head))
+}
+
+/// The rows of `entries` chained after `head`, and the head after the last of them.
+fn chain(key: &AuditMacKey, entries: &[NewEntry], head: Head) -> (Vec<AuditEntryRow>, Head) {
+    let Head { mut sequence, mac: mut prev } = head;
     let mut rows = Vec::with_capacity(entries.len());
-    let mut sequences = Vec::with_capacity(entries.len());
     let mut scratch = Vec::with_capacity(512);
     for entry in entries {
         sequence += 1;
@@ -31,11 +75,8 @@ pub fn append_in(conn: &mut AnyConnection, key: &AuditMacKey, entries: &[NewEntr
         prev = mac_of(key, &row, &mut scratch);
         row.mac = prev.to_vec();
         rows.push(row);
-        sequences.push(sequence);
     }
-    audit_log::insert_entries(conn, &rows)?;
-    audit_log::set_head(conn, sequence, &prev)?;
-    Ok(sequences)
+    (rows, Head { sequence, mac: prev })
 }
 
 fn row_of(entry: &NewEntry, sequence: i64, prev: [u8; 32]) -> AuditEntryRow {

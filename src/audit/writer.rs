@@ -9,12 +9,16 @@
 //! nothing of the batch is stored. The connection is then dropped and re-established for the
 //! next batch. A dedicated connection (not the pool) means requests that hold pooled
 //! connections while they wait can never starve the writer.
+//!
+//! On PostgreSQL the writer remembers the head it committed last and appends the next batch
+//! in one statement that only applies if the head is still there (`append::append_after`, one
+//! round trip instead of six); when another appender moved the head it takes the locked path.
 
 use super::AuditError;
-use super::append::append_in;
+use super::append::{Head, append_after, append_locked};
 use super::entry::NewEntry;
 use crate::crypto::AuditMacKey;
-use crate::storage::{AnyConnection, Database, write_transaction};
+use crate::storage::{AnyConnection, Backend, Database, write_transaction};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
@@ -39,6 +43,7 @@ pub struct WriterStats {
     transactions: AtomicU64,
     entries: AtomicU64,
     failed_batches: AtomicU64,
+    one_statement: AtomicU64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +51,8 @@ pub struct WriterCounts {
     pub transactions: u64,
     pub entries: u64,
     pub failed_batches: u64,
+    /// Batches appended after the remembered head in one statement (PostgreSQL).
+    pub one_statement: u64,
 }
 
 impl WriterStats {
@@ -54,6 +61,7 @@ impl WriterStats {
             transactions: self.transactions.load(Ordering::Relaxed),
             entries: self.entries.load(Ordering::Relaxed),
             failed_batches: self.failed_batches.load(Ordering::Relaxed),
+            one_statement: self.one_statement.load(Ordering::Relaxed),
         }
     }
 }
@@ -79,7 +87,7 @@ impl Writer {
     /// Runs until `Stop` or until every sender is gone; entries queued before `Stop` are
     /// still written.
     pub fn run(self, rx: Receiver<Message>) {
-        let mut conn: Option<AnyConnection> = None;
+        let mut conn: Option<Session> = None;
         let mut entries: Vec<NewEntry> = Vec::with_capacity(self.batch_max);
         let mut replies: Vec<Reply> = Vec::with_capacity(self.batch_max);
         loop {
@@ -124,7 +132,7 @@ impl Writer {
         }
     }
 
-    fn commit(&self, conn: &mut Option<AnyConnection>, entries: &[NewEntry], replies: &[Reply]) {
+    fn commit(&self, conn: &mut Option<Session>, entries: &[NewEntry], replies: &[Reply]) {
         match self.append(conn, entries) {
             Ok(sequences) => {
                 let n = sequences.len() as u64;
@@ -148,13 +156,31 @@ impl Writer {
         }
     }
 
-    fn append(&self, conn: &mut Option<AnyConnection>, entries: &[NewEntry]) -> Result<Vec<i64>, AuditError> {
-        let conn = match conn {
-            Some(conn) => conn,
-            None => conn.insert(self.db.dedicated()?),
+    fn append(&self, session: &mut Option<Session>, entries: &[NewEntry]) -> Result<Vec<i64>, AuditError> {
+        let session = match session {
+            Some(session) => session,
+            None => session.insert(Session { conn: self.db.dedicated()?, head: None }),
         };
-        write_transaction(conn, |c| append_in(c, &self.key, entries))
+        if let Some(known) = session.head
+            && let Some(head) = append_after(&mut session.conn, &self.key, entries, known)?
+        {
+            session.head = Some(head);
+            self.stats.one_statement.fetch_add(1, Ordering::Relaxed);
+            return Ok(head.last_sequences(entries.len()));
+        }
+        let head = write_transaction(&mut session.conn, |c| append_locked(c, &self.key, entries))?;
+        // Only PostgreSQL has round trips to save by appending after a remembered head.
+        if self.db.backend() == Backend::Postgres {
+            session.head = head;
+        }
+        Ok(head.map(|h| h.last_sequences(entries.len())).unwrap_or_default())
     }
+}
+
+/// The writer's connection and, on PostgreSQL, the head its last batch left.
+pub(super) struct Session {
+    conn: AnyConnection,
+    head: Option<Head>,
 }
 
 /// Sends one entry and blocks until the writer answers.

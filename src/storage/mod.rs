@@ -61,6 +61,7 @@ mod transaction;
 mod wal_checkpointer;
 
 pub mod accounts;
+pub mod audit_append_pg;
 pub mod audit_log;
 pub mod audit_scan;
 pub mod authorizations;

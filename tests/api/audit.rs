@@ -185,6 +185,32 @@ async fn two_instances_on_one_postgresql_database_append_to_one_chain() {
 }
 
 #[tokio::test]
+async fn the_writer_appends_after_a_change_logged_in_its_own_transaction() {
+    let app = spawn_app().await;
+    let platform = &app.platform;
+    let clock = app.clock.as_ref();
+    // The writer's batches, then a state change's entries in their own transaction (which moves
+    // the head the writer remembers on PostgreSQL), then the writer again.
+    for i in 0..3 {
+        assert_eq!(record(platform, entry(platform, clock, i)).await.expect("durable"), i as i64 + 1);
+    }
+    seed(&app, 2);
+    for i in 3..6 {
+        assert_eq!(record(platform, entry(platform, clock, i)).await.expect("durable"), i as i64 + 3);
+    }
+    let report = platform.audit.verify(&mut |_| {}).expect("verifies");
+    assert!(report.ok, "{report:?}");
+    assert_eq!(report.entries, 8);
+    let counts = platform.audit.stats();
+    if app.database.is_postgres() {
+        // After the first batch each is one statement, except the one that found the head moved.
+        assert_eq!((counts.transactions, counts.one_statement), (6, 4), "{counts:?}");
+    } else {
+        assert_eq!(counts.one_statement, 0, "SQLite always appends under the lock");
+    }
+}
+
+#[tokio::test]
 async fn checkpoints_are_signed_and_verify_with_the_public_key_alone() {
     let app = spawn_app_with(|s| s.audit.checkpoint_every_entries = 10).await;
     let token = officer(&app).await;
