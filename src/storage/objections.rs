@@ -173,10 +173,12 @@ pub fn count_with_status(conn: &mut AnyConnection, status: &str) -> Result<i64, 
 }
 
 /// A page of objections in `scope`, newest first (ids are time-ordered), before `before`.
+/// Objections in `scope`, newest first, at most `limit`: of the given statuses (any when
+/// empty), older than the `before` id when given.
 pub fn list(
     conn: &mut AnyConnection,
     scope: Scope<'_>,
-    status: Option<&str>,
+    statuses: &[&str],
     before: Option<&str>,
     limit: i64,
 ) -> Result<Vec<ObjectionRow>, StorageError> {
@@ -186,8 +188,8 @@ pub fn list(
         Scope::Provider(org) => query.filter(objections::provider_organization_id.eq(org.to_owned())),
         Scope::All => query,
     };
-    if let Some(status) = status {
-        query = query.filter(objections::status.eq(status.to_owned()));
+    if !statuses.is_empty() {
+        query = query.filter(objections::status.eq_any(statuses.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()));
     }
     if let Some(before) = before {
         query = query.filter(objections::id.lt(before.to_owned()));

@@ -143,6 +143,22 @@ pub fn expire_before(conn: &mut AnyConnection, today: &str, now: Timestamp) -> R
         .execute(conn)?)
 }
 
+/// (id, record type) of the given records; unknown ids are left out.
+pub fn types_of(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<(String, String)>, StorageError> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        found.extend(
+            records::table.filter(records::id.eq_any(chunk)).select((records::id, records::record_type)).load::<(
+                String,
+                String,
+            )>(
+                conn
+            )?,
+        );
+    }
+    Ok(found)
+}
+
 /// Organization names by id, for showing subjects who provided their records.
 pub fn organization_names(
     conn: &mut AnyConnection,

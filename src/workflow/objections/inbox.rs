@@ -1,8 +1,8 @@
 //! The provider's inbox (the provider portal's landing page): the objections against its
 //! organization's records with what a clerk needs to triage them (record type, contested field
-//! names, the deadline that counts and working days left), open ones first by due date, and a
-//! short page of the organization's records; and `objection`, one of them opened for the
-//! provider portal.
+//! names, the deadline that counts and working days left): every open one (up to 1,000), the
+//! most urgent first, then the newest closed ones; a short page of the organization's records;
+//! and `objection`, one of them opened for the provider portal.
 //!
 //! Contract: provider role only (403 otherwise, even for a subject or officer who may read the
 //! objection elsewhere: these are the provider's pages). The inbox decrypts nothing (field
@@ -16,9 +16,13 @@ use crate::domain::objection::ObjectionStatus;
 use crate::storage::objections::{self as rows, Scope};
 use crate::storage::records;
 use crate::workflow::read_records::{RecordSummary, list_own};
+use std::collections::HashMap;
 
-/// How many objections and records the inbox shows; the JSON API pages through the rest.
-const INBOX_LIMIT: i64 = 200;
+/// Open objections the inbox shows: every one, up to this many (each has a deadline running,
+/// so none may drop off the page because newer ones were filed or decided).
+const OPEN_SHOWN: i64 = 1000;
+/// Closed objections and records shown below them; the JSON API pages through the rest.
+const CLOSED_SHOWN: i64 = 50;
 const RECORDS_SHOWN: i64 = 20;
 
 pub struct InboxItem {
@@ -36,19 +40,27 @@ pub struct Inbox {
 
 pub fn inbox(platform: &Platform, actor: &Actor) -> Result<Inbox, WorkflowError> {
     actor.require(&[Role::Provider])?;
+    let organization = actor.organization()?;
+    let statuses = |open: bool| -> Vec<&str> {
+        ObjectionStatus::ALL.iter().filter(|s| s.is_open() == open).map(|s| s.as_str()).collect()
+    };
+    let (open, closed) = (statuses(true), statuses(false));
     let mut conn = platform.db.get()?;
-    let found = rows::list(&mut conn, Scope::Provider(actor.organization()?), None, None, INBOX_LIMIT)?;
+    let mut found = rows::list(&mut conn, Scope::Provider(organization), &open, None, OPEN_SHOWN)?;
+    found.extend(rows::list(&mut conn, Scope::Provider(organization), &closed, None, CLOSED_SHOWN)?);
+    let record_ids: Vec<String> = found.iter().map(|row| row.record_id.clone()).collect();
+    let types: HashMap<String, String> = records::types_of(&mut conn, &record_ids)?.into_iter().collect();
+    drop(conn);
     let mut objections = found
         .into_iter()
         .map(|row| {
             let fields: Vec<String> = serde_json::from_str(&row.fields).map_err(WorkflowError::internal)?;
-            let record_type = records::find(&mut conn, &row.record_id)?.map(|r| r.record_type).unwrap_or_default();
+            let record_type = types.get(&row.record_id).cloned().unwrap_or_default();
             let summary = summary(platform, row)?;
             let open = summary.status.parse::<ObjectionStatus>().is_ok_and(|s| s.is_open());
             Ok(InboxItem { summary, record_type, fields, open })
         })
         .collect::<Result<Vec<_>, WorkflowError>>()?;
-    drop(conn);
     // Open first, the most urgent on top (ISO dates sort as text); closed ones newest first.
     objections.sort_by(|a, b| {
         b.open.cmp(&a.open).then_with(|| match (a.open, &a.summary.due_on, &b.summary.due_on) {

@@ -103,7 +103,7 @@ pub fn list(
         _ => return Err(WorkflowError::forbidden("forbidden_role", "this account's role may not do this")),
     };
     let limit = limit.unwrap_or(50).clamp(1, 200);
-    let found = rows::list(&mut *platform.db.get()?, scope, status, before, limit)?;
+    let found = rows::list(&mut *platform.db.get()?, scope, status.as_slice(), before, limit)?;
     let next_cursor = (found.len() as i64 == limit).then(|| found.last().map(|r| r.id.clone())).flatten();
     let items = found.into_iter().map(|row| summary(platform, row)).collect::<Result<_, WorkflowError>>()?;
     Ok(Page { items, next_cursor })

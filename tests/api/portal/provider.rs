@@ -2,7 +2,8 @@
 //! an objection a subject filed with its due date, open ones first by due date; the decision,
 //! extension and pause forms run the API's use cases (checked through the JSON API and the
 //! record's versions); forms without the right CSRF token change nothing; another provider gets
-//! the 404 page, a subject or officer the 403 page; hostile text in the statement is escaped.
+//! the 404 page, a subject or officer the 403 page; hostile text in the statement is escaped;
+//! every open objection stays listed however many closed ones are newer.
 
 mod evidence;
 
@@ -74,6 +75,26 @@ async fn open_objections_come_first_the_most_urgent_on_top() {
     let (_, html) = page(&case.app, &client, "/ui/provider").await;
     assert!(position(&html, &later) < position(&html, &earlier), "the decided one goes below: {html}");
     assert!(html.contains("<td>维持原记录</td>"), "{html}");
+}
+
+#[tokio::test]
+async fn every_open_objection_stays_listed_however_many_newer_ones_were_closed() {
+    let case = case().await;
+    let (_, oldest_open, _) = filed(&case, "罚款金额有误").await;
+    // More closed objections than the inbox shows (50), all newer than the open one.
+    let mut closed = Vec::new();
+    for _ in 0..51 {
+        let (_, id, _) = filed(&case, "罚款金额有误").await;
+        let (status, body) = case.act(&case.subject, &id, "withdraw", json!({ "reason": "已解决" })).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        closed.push(id);
+    }
+    let client = provider_browser(&case, &case.provider_email).await;
+    let (_, html) = page(&case.app, &client, "/ui/provider").await;
+    let listed = |id: &str| html.contains(&format!("/ui/provider/objections/{id}\""));
+    assert!(listed(&oldest_open), "the open objection with its deadline running: {html}");
+    assert_eq!(closed.iter().filter(|id| listed(id)).count(), 50, "the newest closed ones only");
+    assert!(!listed(&closed[0]), "the oldest closed one is left to the JSON API's pages");
 }
 
 #[tokio::test]
