@@ -43,7 +43,7 @@ pub fn append_after(conn: &mut AnyConnection, expected: i64, rows: &[AuditEntryR
         0 => Ok(false),
         n if n == rows.len() => Ok(true),
         // One statement is all or nothing; a partial count would be a bug in the SQL above.
-        _ => Err(StorageError::NotFound),
+        _ => Err(StorageError::Malformed("access-log append count")),
     }
 }
 

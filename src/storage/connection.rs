@@ -78,7 +78,7 @@ pub struct AnyManager {
 /// about a thousand times a second under load, so a request connection rarely finds more than
 /// the last query's pages. Emptying walks the cache's whole hash table, which never shrinks:
 /// with 32 MiB (8,192 pages, reached by any large read or write) that walk alone was 5 % of the
-/// query path's CPU, and 2 MiB served 25 % more audited queries (`benches/query_load.rs`).
+/// query path's CPU, and 2 MiB served 15–20 % more audited queries (`benches/query_load.rs`).
 const REQUEST_CACHE_KIB: u32 = 2 * 1024;
 
 /// SQLite page cache of the bulk connections (`Database::bulk_transaction`): a 1,000-record

@@ -172,9 +172,8 @@ pub fn count_with_status(conn: &mut AnyConnection, status: &str) -> Result<i64, 
     Ok(objections::table.filter(objections::status.eq(status)).count().get_result(conn)?)
 }
 
-/// A page of objections in `scope`, newest first (ids are time-ordered), before `before`.
-/// Objections in `scope`, newest first, at most `limit`: of the given statuses (any when
-/// empty), older than the `before` id when given.
+/// A page of objections in `scope`, newest first (ids are time-ordered), at most `limit`: of
+/// the given statuses (any when empty), older than the `before` id when given.
 pub fn list(
     conn: &mut AnyConnection,
     scope: Scope<'_>,

@@ -145,16 +145,10 @@ pub fn expire_before(conn: &mut AnyConnection, today: &str, now: Timestamp) -> R
 
 /// (id, record type) of the given records; unknown ids are left out.
 pub fn types_of(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<(String, String)>, StorageError> {
-    let mut found = Vec::with_capacity(ids.len());
+    let mut found: Vec<(String, String)> = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        found.extend(
-            records::table.filter(records::id.eq_any(chunk)).select((records::id, records::record_type)).load::<(
-                String,
-                String,
-            )>(
-                conn
-            )?,
-        );
+        let query = records::table.filter(records::id.eq_any(chunk)).select((records::id, records::record_type));
+        found.extend(query.load::<(String, String)>(conn)?);
     }
     Ok(found)
 }
