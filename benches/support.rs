@@ -14,6 +14,20 @@ pub struct BenchPlatform {
     pub platform: Platform,
     pub label: &'static str,
     _dir: tempfile::TempDir,
+    /// PostgreSQL: (server URL, database name) of the database made for this run.
+    made: Option<(String, String)>,
+}
+
+/// Drops the PostgreSQL database the run made (100,000 seeded subjects each would pile up).
+impl Drop for BenchPlatform {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = &self.made
+            && let Ok(mut conn) = PgConnection::establish(admin)
+        {
+            // FORCE ends the platform's own connections, which are about to go anyway.
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
+        }
+    }
 }
 
 pub fn backends() -> Vec<&'static str> {
@@ -26,6 +40,7 @@ pub fn backends() -> Vec<&'static str> {
 
 pub fn platform(backend: &'static str) -> BenchPlatform {
     let dir = tempfile::tempdir().expect("temp dir");
+    let mut made = None;
     let url = match backend {
         "postgres" => {
             let admin = std::env::var("CREDIT_BENCH_DATABASE_URL").expect("url");
@@ -33,7 +48,9 @@ pub fn platform(backend: &'static str) -> BenchPlatform {
             let mut conn = PgConnection::establish(&admin).expect("postgres reachable");
             diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).expect("create db");
             let (base, _) = admin.rsplit_once('/').expect("url with a database");
-            format!("{base}/{name}")
+            let url = format!("{base}/{name}");
+            made = Some((admin, name));
+            url
         }
         _ => format!("sqlite://{}", dir.path().join("credit.sqlite3").display()),
     };
@@ -45,7 +62,7 @@ pub fn platform(backend: &'static str) -> BenchPlatform {
     };
     let settings = Settings::load(None, &overrides).expect("settings");
     let platform = bootstrap::prepare(settings, Arc::new(SystemClock)).expect("platform");
-    BenchPlatform { platform, label: backend, _dir: dir }
+    BenchPlatform { platform, label: backend, _dir: dir, made }
 }
 
 pub fn admin() -> Actor {
