@@ -9,8 +9,8 @@
 use super::manage_accounts::Page;
 use super::{Actor, Platform, WorkflowError, subjects};
 use crate::audit::{Action, Decision, Entry, NewEntry};
-use crate::domain::Role;
 use crate::domain::identifier::SubjectIdentifier;
+use crate::domain::{Role, SubjectKind};
 use crate::storage::audit_log::{self, EntryFilter};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
@@ -30,6 +30,16 @@ pub struct EntryQuery {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     pub limit: Option<i64>,
+}
+
+/// The subject an officer filters by: its identifier as typed and, optionally, its kind's
+/// code (a natural person when absent). Errors name the field, never quote the input.
+pub fn subject_filter(identifier: &str, kind: Option<&str>) -> Result<SubjectIdentifier, WorkflowError> {
+    let kind = match kind {
+        None => SubjectKind::NaturalPerson,
+        Some(k) => k.parse().map_err(|e| WorkflowError::from_domain(e, "subject_kind"))?,
+    };
+    SubjectIdentifier::parse_for(kind, identifier).map_err(|e| WorkflowError::from_domain(e, "subject_identifier"))
 }
 
 /// An entry as officers see it (ids and codes only; times RFC 3339 UTC).

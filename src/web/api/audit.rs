@@ -3,8 +3,6 @@
 //! meant to be published). The CSV export is streamed page by page, never built in memory
 //! (`csv_stream`, shared with the officer portal's export).
 
-use crate::domain::SubjectKind;
-use crate::domain::identifier::SubjectIdentifier;
 use crate::web::auth::{Authenticated, blocking};
 use crate::web::error::ApiError;
 use crate::workflow::audit_review::{self, EntryQuery, EntryView};
@@ -51,19 +49,12 @@ fn instant(raw: Option<&str>, field: &str) -> Result<Option<DateTime<Utc>>, ApiE
 
 impl EntriesParams {
     fn parse(self) -> Result<EntryQuery, ApiError> {
-        let subject = match self.subject_identifier.as_deref() {
-            None => None,
-            Some(raw) => {
-                let kind = match self.subject_kind.as_deref() {
-                    None => SubjectKind::NaturalPerson,
-                    Some(k) => k.parse().map_err(|e| ApiError(WorkflowError::from_domain(e, "subject_kind")))?,
-                };
-                Some(
-                    SubjectIdentifier::parse_for(kind, raw)
-                        .map_err(|e| ApiError(WorkflowError::from_domain(e, "subject_identifier")))?,
-                )
-            }
-        };
+        let subject = self
+            .subject_identifier
+            .as_deref()
+            .map(|raw| audit_review::subject_filter(raw, self.subject_kind.as_deref()))
+            .transpose()
+            .map_err(ApiError)?;
         Ok(EntryQuery {
             from: instant(self.from.as_deref(), "from")?,
             to: instant(self.to.as_deref(), "to")?,

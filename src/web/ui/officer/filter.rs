@@ -12,9 +12,7 @@
 
 use super::super::session;
 use super::super::{Ctx, notice};
-use crate::domain::SubjectKind;
-use crate::domain::identifier::SubjectIdentifier;
-use crate::workflow::audit_review::EntryQuery;
+use crate::workflow::audit_review::{self, EntryQuery};
 use crate::workflow::{Platform, WorkflowError};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -65,19 +63,10 @@ impl Filter {
         {
             return Err(WorkflowError::invalid("too_long", Some(name), "this filter value is too long"));
         }
-        let subject = match given(&self.subject_identifier) {
-            None => None,
-            Some(raw) => {
-                let kind = match given(&self.subject_kind) {
-                    None => SubjectKind::NaturalPerson,
-                    Some(k) => k.parse().map_err(|e| WorkflowError::from_domain(e, "subject_kind"))?,
-                };
-                Some(
-                    SubjectIdentifier::parse_for(kind, &raw)
-                        .map_err(|e| WorkflowError::from_domain(e, "subject_identifier"))?,
-                )
-            }
-        };
+        let kind = given(&self.subject_kind);
+        let subject = given(&self.subject_identifier)
+            .map(|raw| audit_review::subject_filter(&raw, kind.as_deref()))
+            .transpose()?;
         Ok(EntryQuery {
             from: instant(&self.from, "from")?,
             to: instant(&self.to, "to")?,
