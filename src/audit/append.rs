@@ -82,7 +82,7 @@ fn chain(key: &AuditMacKey, entries: &[NewEntry], head: Head) -> (Vec<AuditEntry
 fn row_of(entry: &NewEntry, sequence: i64, prev: [u8; 32]) -> AuditEntryRow {
     AuditEntryRow {
         sequence,
-        at: to_micros(entry.at),
+        at: to_micros(entry.at).into(),
         request_id: entry.request_id.clone(),
         actor_account_id: entry.actor_account_id.clone(),
         organization_id: entry.organization_id.clone(),
@@ -96,7 +96,7 @@ fn row_of(entry: &NewEntry, sequence: i64, prev: [u8; 32]) -> AuditEntryRow {
         decision: entry.decision.as_str().to_owned(),
         reason_code: entry.reason_code.clone(),
         policy_version: entry.policy_version.clone(),
-        visible_to_subject_from: entry.visible_to_subject_from.map(to_micros),
+        visible_to_subject_from: entry.visible_to_subject_from.map(|at| to_micros(at).into()),
         prev_mac: prev.to_vec(),
         mac: Vec::new(),
     }

@@ -74,7 +74,7 @@ fn columns(rows: &[AuditEntryRow]) -> Columns<'_> {
     let optional = |f: fn(&AuditEntryRow) -> Option<&str>| rows.iter().map(f).collect::<Vec<_>>();
     Columns {
         sequence: rows.iter().map(|r| r.sequence).collect(),
-        at: rows.iter().map(|r| r.at).collect(),
+        at: rows.iter().map(|r| r.at.0).collect(),
         request_id: text(|r| &r.request_id),
         actor_account_id: optional(|r| r.actor_account_id.as_deref()),
         organization_id: optional(|r| r.organization_id.as_deref()),
@@ -88,7 +88,7 @@ fn columns(rows: &[AuditEntryRow]) -> Columns<'_> {
         decision: text(|r| &r.decision),
         reason_code: optional(|r| r.reason_code.as_deref()),
         policy_version: text(|r| &r.policy_version),
-        visible_to_subject_from: rows.iter().map(|r| r.visible_to_subject_from).collect(),
+        visible_to_subject_from: rows.iter().map(|r| r.visible_to_subject_from.map(|t| t.0)).collect(),
         prev_mac: rows.iter().map(|r| r.prev_mac.as_slice()).collect(),
         mac: rows.iter().map(|r| r.mac.as_slice()).collect(),
     }

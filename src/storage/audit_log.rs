@@ -6,7 +6,7 @@
 //! on one database append one batch at a time) and the write lock on SQLite.
 
 use super::schema::{audit_checkpoints, audit_entries, audit_head};
-use super::{AnyConnection, StorageError, Timestamp};
+use super::{AnyConnection, StorageError, StoredTime, Timestamp};
 use diesel::prelude::*;
 
 /// One access-log entry as stored. The MAC covers every column but `mac` itself.
@@ -16,7 +16,7 @@ use diesel::prelude::*;
 #[diesel(treat_none_as_default_value = false)]
 pub struct AuditEntryRow {
     pub sequence: i64,
-    pub at: Timestamp,
+    pub at: StoredTime,
     pub request_id: String,
     pub actor_account_id: Option<String>,
     pub organization_id: Option<String>,
@@ -32,7 +32,7 @@ pub struct AuditEntryRow {
     pub decision: String,
     pub reason_code: Option<String>,
     pub policy_version: String,
-    pub visible_to_subject_from: Option<Timestamp>,
+    pub visible_to_subject_from: Option<StoredTime>,
     pub prev_mac: Vec<u8>,
     pub mac: Vec<u8>,
 }

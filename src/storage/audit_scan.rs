@@ -3,68 +3,26 @@
 //!
 //! Three costs dominate a row besides SQLite itself: the multi-backend row indirection (the
 //! ranges are loaded on the concrete connection); on SQLite, parsing the TIMESTAMP text
-//! through chrono's format machinery (`FastTime` parses diesel's own stored form
-//! `YYYY-MM-DD HH:MM:SS[.fraction]` directly and falls back to diesel for anything else); and
-//! one `String` per column. On SQLite a row is therefore decoded in place into a
+//! through chrono's format machinery (avoided by `StoredTime`); and one `String` per column. On SQLite a row is therefore decoded in place into a
 //! `ScannedEntry`, its thirteen text columns packed into one buffer that `columns()` lends out
 //! as the MAC chain's `EntryColumns`; PostgreSQL rows are loaded as before and packed.
 
 use super::audit_log::EntryColumns;
 use super::schema::audit_entries;
+use super::stored_time::StoredTime;
 use super::{AnyConnection, StorageError};
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::NaiveDateTime;
 use diesel::deserialize::{self, FromSql, FromSqlRow};
-use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::row::{Field, Row};
 use diesel::sql_types::Timestamp as SqlTimestamp;
 use diesel::sqlite::Sqlite;
 
-/// A stored timestamp, decoded cheaply.
-#[derive(Debug, Clone, Copy, FromSqlRow)]
-struct FastTime(NaiveDateTime);
-
-impl FromSql<SqlTimestamp, Sqlite> for FastTime {
-    fn from_sql(mut value: diesel::sqlite::SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
-        if let Some(at) = parse_stored(value.read_text()) {
-            return Ok(FastTime(at));
-        }
-        <NaiveDateTime as FromSql<SqlTimestamp, Sqlite>>::from_sql(value).map(FastTime)
-    }
-}
-
-impl FromSql<SqlTimestamp, Pg> for FastTime {
-    fn from_sql(value: diesel::pg::PgValue<'_>) -> deserialize::Result<Self> {
-        <NaiveDateTime as FromSql<SqlTimestamp, Pg>>::from_sql(value).map(FastTime)
-    }
-}
-
-/// `YYYY-MM-DD HH:MM:SS` with an optional `.` and 1 to 9 fraction digits; None otherwise.
-fn parse_stored(text: &str) -> Option<NaiveDateTime> {
-    let b = text.as_bytes();
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b' ' || b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let num = |range: std::ops::Range<usize>| -> Option<u32> {
-        b.get(range)?.iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
-    };
-    let nanos = match b.get(19..) {
-        Some([]) => 0,
-        Some([b'.', digits @ ..]) if (1..=9).contains(&digits.len()) => {
-            num(20..b.len())? * 10u32.pow(9 - u32::try_from(digits.len()).ok()?)
-        }
-        _ => return None,
-    };
-    let date = NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?;
-    let time = NaiveTime::from_hms_nano_opt(num(11..13)?, num(14..16)?, num(17..19)?, nanos)?;
-    Some(NaiveDateTime::new(date, time))
-}
-
 /// Column for column `AuditEntryRow`, with the cheap timestamps.
 #[derive(Queryable)]
 struct ScanRow {
     sequence: i64,
-    at: FastTime,
+    at: StoredTime,
     request_id: String,
     actor_account_id: Option<String>,
     organization_id: Option<String>,
@@ -78,7 +36,7 @@ struct ScanRow {
     decision: String,
     reason_code: Option<String>,
     policy_version: String,
-    visible_to_subject_from: Option<FastTime>,
+    visible_to_subject_from: Option<StoredTime>,
     prev_mac: Vec<u8>,
     mac: Vec<u8>,
 }
@@ -201,7 +159,7 @@ fn timestamp<'a>(row: &impl Row<'a, Sqlite>, column: usize) -> deserialize::Resu
     let field = row.get(column).ok_or("missing column")?;
     match field.value() {
         None => Ok(None),
-        Some(value) => <FastTime as FromSql<SqlTimestamp, Sqlite>>::from_sql(value).map(|t| Some(t.0)),
+        Some(value) => <StoredTime as FromSql<SqlTimestamp, Sqlite>>::from_sql(value).map(|t| Some(t.0)),
     }
 }
 
@@ -241,26 +199,4 @@ pub fn range(conn: &mut AnyConnection, first: i64, last: i64) -> Result<Vec<Scan
         AnyConnection::Sqlite(c) => query.load::<ScannedEntry>(c)?,
         AnyConnection::Postgresql(c) => query.load::<ScanRow>(c)?.into_iter().map(ScannedEntry::from).collect(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_stored_forms_parse_exactly_and_anything_else_is_left_to_diesel() {
-        let chrono = |t: &str| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f").ok();
-        for text in [
-            "2026-09-30 01:00:00",
-            "2026-09-30 01:00:00.1",
-            "2026-09-30 01:00:00.123456",
-            "1999-12-31 23:59:59.987654321",
-        ] {
-            assert_eq!(parse_stored(text), chrono(text), "{text}");
-            assert!(parse_stored(text).is_some());
-        }
-        for text in ["2026-09-30T01:00:00", "2026-09-30 01:00", "2026-13-30 01:00:00", "2026-09-30 01:00:00.", "x"] {
-            assert_eq!(parse_stored(text), None, "{text}");
-        }
-    }
 }

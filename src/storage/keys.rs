@@ -3,7 +3,7 @@
 //! Only wrapped bytes are stored; the master key never is.
 
 use super::schema::{data_keys, key_material};
-use super::{AnyConnection, StorageError, Timestamp};
+use super::{AnyConnection, StorageError, StoredTime, Timestamp};
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -26,8 +26,8 @@ pub struct DataKeyRow {
     pub kek_version: i32,
     /// None once the key was destroyed (crypto-shredding).
     pub wrapped: Option<Vec<u8>>,
-    pub created_at: Timestamp,
-    pub destroyed_at: Option<Timestamp>,
+    pub created_at: StoredTime,
+    pub destroyed_at: Option<StoredTime>,
 }
 
 pub fn find_key_material(conn: &mut AnyConnection, purpose: &str) -> Result<Option<KeyMaterialRow>, StorageError> {

@@ -57,6 +57,7 @@ mod connection;
 mod error;
 mod migrate;
 pub mod schema;
+mod stored_time;
 mod transaction;
 mod wal_checkpointer;
 
@@ -78,6 +79,7 @@ pub mod subjects;
 
 pub use connection::{AnyConnection, Backend, Database, PooledConnection};
 pub use error::StorageError;
+pub use stored_time::StoredTime;
 pub use transaction::write_transaction;
 
 /// Current UTC time as stored (naive UTC `TIMESTAMP`, the only portable timestamp type).

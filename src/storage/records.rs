@@ -3,7 +3,7 @@
 
 use super::keys::DataKeyRow;
 use super::schema::{data_keys, organizations, record_statements, record_versions, records, subjects};
-use super::{AnyConnection, StorageError, Timestamp};
+use super::{AnyConnection, StorageError, StoredTime, Timestamp};
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -25,8 +25,8 @@ pub struct RecordRow {
     pub disclose_until: Option<String>,
     pub disputed: bool,
     pub suppressed: bool,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
+    pub created_at: StoredTime,
+    pub updated_at: StoredTime,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -42,7 +42,7 @@ pub struct VersionRow {
     pub reason_cell: Option<Vec<u8>>,
     pub source_cell: Vec<u8>,
     pub consent_cell: Option<Vec<u8>>,
-    pub created_at: Timestamp,
+    pub created_at: StoredTime,
     /// The version's field cells as one framed set (`cell_set`); None for a tombstone.
     pub cells: Option<Vec<u8>>,
 }

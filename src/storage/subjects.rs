@@ -2,7 +2,7 @@
 //! name and contact e-mail are cells encrypted under the subject's own data key.
 
 use super::schema::subjects;
-use super::{AnyConnection, StorageError, Timestamp};
+use super::{AnyConnection, StorageError, StoredTime};
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -17,7 +17,7 @@ pub struct SubjectRow {
     pub name_cell: Option<Vec<u8>>,
     pub email_cell: Option<Vec<u8>>,
     pub data_key_id: String,
-    pub created_at: Timestamp,
+    pub created_at: StoredTime,
 }
 
 pub fn find(conn: &mut AnyConnection, id: &str) -> Result<Option<SubjectRow>, StorageError> {

@@ -199,7 +199,7 @@ pub fn new_data_key(
         kek_version: i32::try_from(wrapped.kek_version)
             .map_err(|_| crate::crypto::CryptoError::UnknownKeyVersion(wrapped.kek_version))?,
         wrapped: Some(wrapped.bytes),
-        created_at: now,
+        created_at: now.into(),
         destroyed_at: None,
     };
     Ok((row, cipher))

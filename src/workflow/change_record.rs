@@ -173,7 +173,7 @@ fn new_version(
         change_kind: kind.as_str().to_owned(),
         actor_account_id: Some(actor.account_id.clone()),
         consent_cell: None,
-        created_at: platform.clock.now_naive(),
+        created_at: platform.clock.now_naive().into(),
         cells: None,
         id,
     })

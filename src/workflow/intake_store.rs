@@ -183,7 +183,7 @@ impl Context<'_> {
                 .map(|c| cipher.seal_str("record_versions", "consent", &version_id, c))
                 .transpose()?,
             cells: Some(super::record_cells::seal(cipher, &version_id, &submission.fields)?),
-            created_at: self.now,
+            created_at: self.now.into(),
         });
         let disclose_until = disclose_until.map(|d| d.to_string());
         part.records.push(RecordRow {
@@ -201,8 +201,8 @@ impl Context<'_> {
             disclose_until: disclose_until.clone(),
             disputed: false,
             suppressed: false,
-            created_at: self.now,
-            updated_at: self.now,
+            created_at: self.now.into(),
+            updated_at: self.now.into(),
         });
         Ok(StoredRecord { id: record_id, version: 1, status, disclose_until })
     }

@@ -186,7 +186,7 @@ impl<'p> SubjectResolver<'p> {
             email_cell: None,
             data_key_id: key_row.id.clone(),
             kind: want.kind.as_str().to_owned(),
-            created_at: self.now,
+            created_at: self.now.into(),
             id: subject_id,
         };
         created.keys.push(key_row);

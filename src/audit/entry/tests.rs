@@ -8,7 +8,7 @@ fn at(text: &str) -> Timestamp {
 fn row() -> AuditEntryRow {
     AuditEntryRow {
         sequence: 7,
-        at: at("2026-09-30 01:00:00.123456"),
+        at: at("2026-09-30 01:00:00.123456").into(),
         request_id: "req".into(),
         actor_account_id: Some("acct".into()),
         organization_id: None,
@@ -54,7 +54,7 @@ fn every_column_but_the_macs_changes_the_encoding() {
     let base = encoded(&row());
     let mutations: Vec<fn(&mut AuditEntryRow)> = vec![
         |r| r.sequence += 1,
-        |r| r.at += chrono::Duration::microseconds(1),
+        |r| r.at.0 += chrono::Duration::microseconds(1),
         |r| r.request_id.push('x'),
         |r| r.actor_account_id = None,
         |r| r.organization_id = Some(String::new()),
