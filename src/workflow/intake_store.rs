@@ -87,7 +87,18 @@ pub fn store_all(
     }
     // Last in the transaction: the chain head stays locked until commit.
     platform.audit.record_in(conn, &written.entries)?;
+    drop_elsewhere((written.spent, written.entries));
     Ok(written.stored)
+}
+
+/// Frees a chunk's written rows on a short-lived thread: thousands of small allocations,
+/// about 4 % of the storing thread's time, which is the one intake waits for, while the other
+/// core has room. Freed here when no thread can be had.
+pub(super) fn drop_elsewhere<T: Send + 'static>(value: T) {
+    let dropper = std::thread::Builder::new().name("intake-free".into());
+    if let Err(unspawned) = dropper.spawn(move || drop(value)) {
+        drop(unspawned);
+    }
 }
 
 fn subject_of(submission: &CheckedSubmission) -> SubjectRef<'_> {
@@ -99,6 +110,8 @@ fn subject_of(submission: &CheckedSubmission) -> SubjectRef<'_> {
 struct Written {
     entries: Vec<NewEntry>,
     stored: Vec<StoredRecord>,
+    /// Rows already inserted, kept to be freed off this thread (`drop_elsewhere`).
+    spent: Vec<Part>,
 }
 
 impl Written {
@@ -106,8 +119,10 @@ impl Written {
         subjects::insert_new(conn, &part.subjects)?;
         records::insert_records(conn, &part.records)?;
         records::insert_versions(conn, &part.versions)?;
-        self.entries.extend(part.entries);
-        self.stored.extend(part.stored);
+        let Part { subjects, records, versions, entries, stored } = part;
+        self.entries.extend(entries);
+        self.stored.extend(stored);
+        self.spent.push(Part { subjects, records, versions, ..Part::default() });
         Ok(())
     }
 }
