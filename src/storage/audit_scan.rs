@@ -3,9 +3,10 @@
 //!
 //! Three costs dominate a row besides SQLite itself: the multi-backend row indirection (the
 //! ranges are loaded on the concrete connection); on SQLite, parsing the TIMESTAMP text
-//! through chrono's format machinery (avoided by `StoredTime`); and one `String` per column. On SQLite a row is therefore decoded in place into a
-//! `ScannedEntry`, its thirteen text columns packed into one buffer that `columns()` lends out
-//! as the MAC chain's `EntryColumns`; PostgreSQL rows are loaded as before and packed.
+//! through chrono's format machinery (avoided by `StoredTime`); and one `String` per column.
+//! On SQLite a row is therefore decoded in place into a `ScannedEntry`, its thirteen text
+//! columns packed into one buffer that `columns()` lends out as the MAC chain's
+//! `EntryColumns`; PostgreSQL rows are loaded as before and packed.
 
 use super::audit_log::EntryColumns;
 use super::schema::audit_entries;

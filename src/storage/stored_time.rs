@@ -129,7 +129,7 @@ fn push_digits(text: &mut String, value: u32, width: u32) {
 }
 
 /// `YYYY-MM-DD HH:MM:SS` with an optional `.` and 1 to 9 fraction digits; None otherwise.
-pub(super) fn parse(text: &str) -> Option<NaiveDateTime> {
+fn parse(text: &str) -> Option<NaiveDateTime> {
     let b = text.as_bytes();
     if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b' ' || b[13] != b':' || b[16] != b':' {
         return None;
