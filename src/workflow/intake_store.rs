@@ -87,18 +87,21 @@ pub fn store_all(
     }
     // Last in the transaction: the chain head stays locked until commit.
     platform.audit.record_in(conn, &written.entries)?;
-    drop_elsewhere((written.spent, written.entries));
+    drop_elsewhere(checked.len(), (written.spent, written.entries));
     Ok(written.stored)
 }
 
-/// Frees a chunk's written rows on a short-lived thread: thousands of small allocations,
-/// about 4 % of the storing thread's time, which is the one intake waits for, while the other
-/// core has room. Freed here when no thread can be had.
-pub(super) fn drop_elsewhere<T: Send + 'static>(value: T) {
-    let dropper = std::thread::Builder::new().name("intake-free".into());
-    if let Err(unspawned) = dropper.spawn(move || drop(value)) {
-        drop(unspawned);
+/// Frees the rows of a chunk of `submissions` on a short-lived thread: thousands of small
+/// allocations, about 4 % of the storing thread's time, which is the one intake waits for,
+/// while the other core has room. A few rows (a single `POST /records`) are not worth a thread
+/// and are freed here, as is everything when no thread can be had (a failed spawn drops the
+/// closure, and with it `value`, before it returns).
+pub(super) fn drop_elsewhere<T: Send + 'static>(submissions: usize, value: T) {
+    if submissions < PIPELINE_FROM {
+        return;
     }
+    let dropper = std::thread::Builder::new().name("intake-free".into());
+    let _spawned = dropper.spawn(move || drop(value));
 }
 
 fn subject_of(submission: &CheckedSubmission) -> SubjectRef<'_> {

@@ -83,7 +83,7 @@ pub fn submit_lines(
     }
     let stored = store_retrying(platform, actor, &organization, &checked, Size::Chunk)?;
     platform.db.after_bulk_commit();
-    intake_store::drop_elsewhere(checked);
+    intake_store::drop_elsewhere(checked.len(), checked);
     let mut stored = stored.into_iter();
     for report in reports.iter_mut().filter(|r| r.error.is_none()) {
         report.id = stored.next().map(|s| s.id);
