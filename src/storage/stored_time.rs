@@ -22,6 +22,7 @@ use diesel::sqlite::Sqlite;
 #[diesel(sql_type = Timestamp)]
 pub struct StoredTime(pub NaiveDateTime);
 
+/// Read as the instant it holds (`row.created_at.and_utc()`).
 impl std::ops::Deref for StoredTime {
     type Target = NaiveDateTime;
     fn deref(&self) -> &NaiveDateTime {
@@ -32,12 +33,6 @@ impl std::ops::Deref for StoredTime {
 impl From<NaiveDateTime> for StoredTime {
     fn from(at: NaiveDateTime) -> Self {
         StoredTime(at)
-    }
-}
-
-impl From<StoredTime> for NaiveDateTime {
-    fn from(at: StoredTime) -> Self {
-        at.0
     }
 }
 
@@ -84,17 +79,18 @@ impl FromSql<Timestamp, MultiBackend> for StoredTime {
     }
 }
 
+/// How diesel writes a SQLite `TIMESTAMP`.
+const DIESEL_FORMAT: &str = "%F %T%.f";
+
 /// diesel's `"%F %T%.f"`: the fraction is left out when zero, else 3, 6 or 9 digits, the
 /// fewest that hold it. Years outside 0..=9999 and leap seconds go through chrono.
 fn encode(at: &NaiveDateTime) -> String {
     let (date, time) = (at.date(), at.time());
     let nanos = time.nanosecond();
-    let Ok(year) = u32::try_from(date.year()) else {
-        return at.format("%F %T%.f").to_string();
+    let year = match u32::try_from(date.year()) {
+        Ok(year) if year <= 9999 && nanos < 1_000_000_000 => year,
+        _ => return at.format(DIESEL_FORMAT).to_string(),
     };
-    if year > 9999 || nanos >= 1_000_000_000 {
-        return at.format("%F %T%.f").to_string();
-    }
     let mut text = String::with_capacity(29);
     push_digits(&mut text, year, 4);
     text.push('-');
@@ -184,7 +180,7 @@ mod tests {
                 return Ok(());
             };
             let text = encode(&at);
-            prop_assert_eq!(&text, &at.format("%F %T%.f").to_string());
+            prop_assert_eq!(&text, &at.format(DIESEL_FORMAT).to_string());
             if (0..=9999).contains(&at.year()) && nanos < 1_000_000_000 {
                 prop_assert_eq!(parse(&text), Some(at));
             }
