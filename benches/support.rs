@@ -10,6 +10,10 @@ use credit_platform::workflow::{Actor, Platform, bootstrap, manage_accounts};
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use std::sync::Arc;
 
+#[path = "../tests/shared/postgres_url.rs"]
+mod postgres_url;
+use postgres_url::{with_database, without_tls};
+
 pub struct BenchPlatform {
     pub platform: Platform,
     pub label: &'static str,
@@ -47,13 +51,7 @@ pub fn platform(backend: &'static str) -> BenchPlatform {
             let name = format!("credit_bench_{}", uuid::Uuid::new_v4().simple());
             let mut conn = PgConnection::establish(&admin).expect("postgres reachable");
             diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).expect("create db");
-            // The same server and parameters (`without_tls` gave it some), the new database.
-            let (path, parameters) = admin.split_once('?').expect("url with parameters");
-            let (base, _) = path.rsplit_once('/').expect("url with a database");
-            // No TLS on loopback: with it libpq initializes OpenSSL, whose exit handlers then
-            // race the connections that dropping the database ends (the run died with SIGSEGV
-            // or "double free" after printing its figures, one time in three).
-            let url = format!("{base}/{name}?{parameters}");
+            let url = with_database(&admin, &name);
             made = Some((admin, name));
             url
         }
@@ -68,15 +66,6 @@ pub fn platform(backend: &'static str) -> BenchPlatform {
     let settings = Settings::load(None, &overrides).expect("settings");
     let platform = bootstrap::prepare(settings, Arc::new(SystemClock)).expect("platform");
     BenchPlatform { platform, label: backend, _dir: dir, made }
-}
-
-/// `url` with `sslmode=disable` unless it says otherwise (see `platform`).
-fn without_tls(url: String) -> String {
-    if url.contains("sslmode=") {
-        return url;
-    }
-    let separator = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{separator}sslmode=disable")
 }
 
 pub fn admin() -> Actor {

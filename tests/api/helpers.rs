@@ -17,6 +17,10 @@ use serde_json::{Value, json};
 use std::sync::{Arc, OnceLock};
 use tempfile::TempDir;
 
+#[path = "../shared/postgres_url.rs"]
+mod postgres_url;
+use postgres_url::{with_database, without_tls};
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -57,25 +61,6 @@ impl Drop for TestDatabase {
             let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
         }
     }
-}
-
-/// Replaces the database name in a PostgreSQL URL, keeping its parameters.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, last) = url.rsplit_once('/').unwrap_or((url, ""));
-    let parameters = last.split_once('?').map(|(_, p)| format!("?{p}")).unwrap_or_default();
-    format!("{base}/{name}{parameters}")
-}
-
-/// The tests talk to a PostgreSQL on loopback: without TLS, unless the URL asks for it. A TLS
-/// session is slower to open, and libpq then initializes OpenSSL, whose exit handlers can tear
-/// it down while a background thread of some finished test still closes a connection (the test
-/// binary then died with SIGSEGV after every test had passed).
-fn without_tls(url: String) -> String {
-    if url.contains("sslmode=") {
-        return url;
-    }
-    let separator = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{separator}sslmode=disable")
 }
 
 fn fresh_database(data_dir: &std::path::Path) -> TestDatabase {
