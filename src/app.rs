@@ -72,7 +72,7 @@ impl Application {
             ),
             crate::jobs::spawn_every(
                 "checkpoint_mail",
-                std::time::Duration::from_secs(60),
+                crate::jobs::checkpoint_mail::INTERVAL,
                 platform.clone(),
                 crate::jobs::checkpoint_mail::run_once,
             ),

@@ -250,8 +250,8 @@ async fn mail_sealed_under_a_shredded_subjects_key_is_given_up_not_retried() {
     assert!(mailbox.delivered().is_empty());
 }
 
-/// Every signed checkpoint of the access log reaches every officer once (an off-host copy of
-/// the chain's head), however often the job runs.
+/// The newest signed checkpoint of the access log reaches every officer once (an off-host copy
+/// of the chain's head), however often the job runs.
 #[tokio::test]
 async fn checkpoints_are_mailed_to_officers_once() {
     let app = crate::helpers::spawn_app().await;
@@ -279,4 +279,49 @@ async fn checkpoints_are_mailed_to_officers_once() {
     let mails: Vec<_> =
         mailbox.delivered().into_iter().filter(|m| String::from_utf8_lossy(&m.raw).contains(&size)).collect();
     assert!(mails.len() >= 2, "{} checkpoint mails", mails.len());
+}
+
+/// A pass mails only the newest checkpoint: it pins every entry before it, and under load
+/// checkpoints are signed several times a second, which must not become as many e-mails.
+#[tokio::test]
+async fn only_the_newest_checkpoint_is_mailed() {
+    let app = crate::helpers::spawn_app().await;
+    let officer = serde_json::json!({
+        "email": "officer@example.org", "password": "a-long-password-1", "role": "officer",
+    });
+    app.account_with_token(officer).await;
+    let platform = app.platform.clone();
+    let older = tokio::task::spawn_blocking(move || platform.audit.checkpoint_now().expect("signed"))
+        .await
+        .expect("joined")
+        .expect("a first checkpoint");
+    // A new account is an access-log entry, so the head moves and a second checkpoint is due.
+    let second_officer = serde_json::json!({
+        "email": "other-officer@example.org", "password": "a-long-password-1", "role": "officer",
+    });
+    app.account_with_token(second_officer).await;
+    let platform = app.platform.clone();
+    let (newer, queued) = tokio::task::spawn_blocking(move || {
+        let newer = platform.audit.checkpoint_now().expect("signed").expect("a second checkpoint");
+        (newer, credit_platform::jobs::checkpoint_mail::run_once(&platform).expect("pass"))
+    })
+    .await
+    .expect("joined");
+    assert!(newer.size > older.size);
+    assert_eq!(queued, 2, "one notice per officer, not one per checkpoint");
+    let mailbox = credit_platform::notify::mailer::MemoryMailbox::default();
+    let mailer = Mailer::Memory(mailbox.clone());
+    while !run_once(&app.platform, &mailer).await.expect("pass").idle {}
+    let bodies: Vec<String> = mailbox
+        .delivered()
+        .iter()
+        .map(|m| {
+            Received { mail_from: String::new(), rcpt_to: Vec::new(), data: String::from_utf8_lossy(&m.raw).into() }
+                .body()
+        })
+        .collect();
+    let hex = |mac: &[u8; 32]| mac.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let naming = |mac: &[u8; 32]| bodies.iter().filter(|body| body.contains(&hex(mac))).count();
+    assert_eq!(naming(&newer.head_mac), 2, "each officer has the newest checkpoint: {bodies:?}");
+    assert_eq!(naming(&older.head_mac), 0, "and nobody the older one");
 }
