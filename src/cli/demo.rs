@@ -130,7 +130,7 @@ pub fn demo(settings: Settings) -> anyhow::Result<()> {
         println!("already populated; the demo accounts are in {}", path.display());
     }
     println!(
-        "sign in at http://{}/ui/login: each account lands on its role's pages (the admin uses the CLI and API)",
+        "sign in at http://{}/ui/login: each account lands on its role's pages, the admin's too",
         settings.server.listen
     );
     // Its log threads stop before the server starts its own.

@@ -4,6 +4,7 @@
 //! sign-out (CSRF), the English switch. `browser.rs` drives a real Chromium when installed.
 
 mod actions;
+mod admin;
 mod browser;
 mod officer;
 mod provider;
@@ -192,13 +193,15 @@ async fn the_english_switch_changes_the_heading_and_is_remembered() {
 }
 
 #[tokio::test]
-async fn the_admin_is_sent_to_the_cli_and_api_and_keeps_no_session() {
+async fn the_admin_lands_on_the_administration_page() {
     let app = spawn_app().await;
     let client = browser_like();
     let response = sign_in(&app, &client, "admin@localhost", &app.admin_password).await;
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(set_cookies(&response).iter().all(|c| !c.starts_with("credit_session=")));
-    assert!(response.text().await.expect("body").contains("管理员请通过命令行和接口办理"));
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/ui/admin");
+    assert!(set_cookies(&response).iter().any(|c| c.starts_with("credit_session=")));
+    let (status, html) = page(&app, &client, "/ui").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
 }
 
 #[tokio::test]

@@ -3,8 +3,7 @@
 //!
 //! Contract: no session, or an unknown, expired or revoked one, goes (303) to the sign-in page
 //! and drops the cookie; a use case that refuses the actor's role answers the 403 page; any
-//! other failure answers a page with its status and no detail. The administrator has no
-//! portal (the CLI and the JSON API) and so no landing page.
+//! other failure answers a page with its status and no detail.
 
 use super::session::{self, SESSION_COOKIE};
 use super::{Ctx, notice, see_other};
@@ -15,15 +14,14 @@ use crate::workflow::{Platform, WorkflowError, login};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-/// Where a role's portal starts; `None` for the administrator, who works through the CLI and
-/// the API.
-pub(super) fn landing(role: Role) -> Option<&'static str> {
+/// Where a role's portal starts.
+pub(super) fn landing(role: Role) -> &'static str {
     match role {
-        Role::Subject => Some("/ui/me"),
-        Role::Provider => Some("/ui/provider"),
-        Role::Officer => Some("/ui/officer"),
-        Role::Requester => Some("/ui/requester"),
-        Role::Admin => None,
+        Role::Subject => "/ui/me",
+        Role::Provider => "/ui/provider",
+        Role::Officer => "/ui/officer",
+        Role::Requester => "/ui/requester",
+        Role::Admin => "/ui/admin",
     }
 }
 
@@ -31,13 +29,7 @@ pub(super) fn landing(role: Role) -> Option<&'static str> {
 pub(super) async fn home(req: HttpRequest, platform: web::Data<Platform>) -> HttpResponse {
     let ctx = Ctx::of(&req);
     match signed_in(&req, &platform, |_, actor| Ok(actor.role)).await {
-        Ok((_, role)) => match landing(role) {
-            Some(to) => see_other(&req, &ctx, to, Vec::new()),
-            None => {
-                let t = ctx.t();
-                notice(&req, &ctx, StatusCode::FORBIDDEN, t.no_portal_title, t.no_portal, String::new())
-            }
-        },
+        Ok((_, role)) => see_other(&req, &ctx, landing(role), Vec::new()),
         Err(answer) => answer(&req, &ctx),
     }
 }

@@ -3,8 +3,7 @@
 //! Sign-in goes through `login::log_in`, so throttling, the uniform answer for unknown e-mails
 //! and wrong passwords, and the error codes are the API's; the page shows a friendly message
 //! that never says which part was wrong (the code rides along in `data-code`). A successful
-//! sign-in lands on the role's portal page; the administrator, who has no portal (the CLI and
-//! the API), has the new token revoked at once and gets the 403 page.
+//! sign-in lands on the role's portal page.
 
 use super::session::{self, LOGIN_COOKIE, SESSION_COOKIE};
 use super::text::Text;
@@ -104,15 +103,7 @@ pub(super) async fn submit(
             return login_page(&req, &platform, &ctx, status_of(&e.0), shown_email, failure);
         }
     };
-    let Some(landing) = super::guard::landing(session.role) else {
-        let token = session.token;
-        let worker = platform.clone();
-        if let Err(e) = blocking(move || login::log_out(&worker, &token)).await {
-            tracing::error!(code = e.0.code(), "could not revoke a non-subject portal session");
-        }
-        let t = ctx.t();
-        return notice(&req, &ctx, StatusCode::FORBIDDEN, t.no_portal_title, t.no_portal, String::new());
-    };
+    let landing = super::guard::landing(session.role);
     let cookies = vec![session::cookie(SESSION_COOKIE, session.token, &req), session::removal(LOGIN_COOKIE, &req)];
     see_other(&req, &ctx, landing, cookies)
 }

@@ -9,6 +9,7 @@
 //! `/ui/login`; a page of another role's portal answers a 403 page.
 
 mod actions;
+mod admin;
 mod authorizations;
 mod guard;
 mod labels;
@@ -48,6 +49,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(provider::configure)
             .configure(requester::configure)
             .configure(officer::configure)
+            .configure(admin::configure)
             .route("/portal.css", web::get().to(stylesheet)),
     );
 }

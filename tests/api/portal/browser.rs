@@ -236,3 +236,22 @@ async fn an_officer_reviews_the_log_and_verifies_the_chain_in_a_real_browser() {
     assert!(report.contains(r#"data-ok="true""#) && report.contains("日志链完整，未发现篡改。"), "{report}");
     session.close().await;
 }
+
+#[tokio::test]
+async fn the_admin_registers_an_organization_in_a_real_browser() {
+    if browser_missing() {
+        return;
+    }
+    let app = spawn_app().await;
+    let profile = tempfile::tempdir().expect("profile dir");
+    let driver = Driver::start().await;
+    let session = open(&driver, profile.path()).await;
+
+    let page = session.sign_in(app.url("/ui/login"), "admin@localhost", &app.admin_password, "/ui/admin").await;
+    assert!(page.contains("<h1>平台管理</h1>"), "{page}");
+    session.type_into("#organization_name", "南京市浏览器测试局").await;
+    session.click("form[action='/ui/admin/organizations'] button[type=submit]").await;
+    let listed = session.source_at("/ui/admin?done=organization").await;
+    assert!(listed.contains("机构已登记。") && listed.contains("<td>南京市浏览器测试局</td>"), "{listed}");
+    session.close().await;
+}

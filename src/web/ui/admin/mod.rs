@@ -1,0 +1,178 @@
+//! The administrator's portal under `/ui/admin` (DESIGN §8, "a portal per role"): register
+//! organizations and open accounts in a browser, the same use cases as `POST
+//! /api/v1/admin/organizations` and `/admin/accounts` (`workflow::manage_accounts`), so the
+//! checks, error codes and access-log entries are the API's.
+//!
+//! Contract: only an administrator's session sees the page (another role gets the 403 page,
+//! before anything is listed); both forms are CSRF-checked POSTs (`actions::act`) that answer
+//! 303 back here with `?done=` on success and a notice page with the API's status and message
+//! otherwise; nothing typed into a form travels in a URL, and an initial password is never
+//! shown again. Disabling an account stays with the API and the CLI: it needs the account's id,
+//! and accounts' e-mail addresses are sealed, so the page has no list to pick from.
+
+mod text;
+
+use super::actions::{act_then_show, done_action};
+use super::guard::signed_in;
+use super::labels::label;
+use super::text::Text;
+use super::{Ctx, page, session};
+use crate::domain::{OrganizationKind, Role, SubjectKind};
+use crate::workflow::manage_accounts::{self, NewAccount, OrganizationView, Page};
+use crate::workflow::{Actor, Platform, WorkflowError};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+use text::AdminText;
+
+const HERE: &str = "/ui/admin";
+/// Organizations listed per page.
+const LISTED: i64 = 100;
+
+/// Registers the administrator portal's routes inside the `/ui` scope.
+pub(super) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin", web::get().to(show))
+        .route("/admin/organizations", web::post().to(register_organization))
+        .route("/admin/accounts", web::post().to(open_account));
+}
+
+#[derive(Template)]
+#[template(path = "ui/admin/page.html")]
+struct AdminPage {
+    lang: &'static str,
+    t: &'static Text,
+    a: &'static AdminText,
+    csrf: String,
+    flash: Option<&'static str>,
+    organizations: Vec<OrganizationRow>,
+    /// The cursor of the next page of organizations, if there is one.
+    next: Option<String>,
+    kinds: Vec<(&'static str, String)>,
+}
+
+struct OrganizationRow {
+    id: String,
+    name: String,
+    kind: String,
+}
+
+#[derive(Deserialize)]
+struct Listing {
+    after: Option<String>,
+}
+
+async fn show(req: HttpRequest, platform: web::Data<Platform>, listing: web::Query<Listing>) -> HttpResponse {
+    let ctx = Ctx::of(&req);
+    let after = listing.into_inner().after;
+    let listed = signed_in(&req, &platform, move |platform, actor| {
+        // Officers may list organizations through the API; this page is the administrator's.
+        actor.require(&[Role::Admin])?;
+        manage_accounts::list_organizations(platform, actor, after.as_deref(), Some(LISTED))
+    })
+    .await;
+    let (token, Page { items, next_cursor }) = match listed {
+        Ok(done) => done,
+        Err(answer) => return answer(&req, &ctx),
+    };
+    let a = AdminText::of(ctx.lang);
+    let flash = done_action(&req).and_then(|what| match what.as_str() {
+        "organization" => Some(a.done_organization),
+        "account" => Some(a.done_account),
+        _ => None,
+    });
+    let tpl = AdminPage {
+        lang: ctx.code(),
+        t: ctx.t(),
+        a,
+        csrf: session::csrf_token(&platform, &token),
+        flash,
+        organizations: items.into_iter().map(|o| row(o, &ctx)).collect(),
+        next: next_cursor,
+        kinds: OrganizationKind::ALL.iter().map(|k| (k.as_str(), label(ctx.lang, k.as_str()))).collect(),
+    };
+    page(&req, &ctx, StatusCode::OK, tpl.render(), Vec::new())
+}
+
+fn row(organization: OrganizationView, ctx: &Ctx) -> OrganizationRow {
+    let kind = label(ctx.lang, &organization.kind);
+    OrganizationRow { id: organization.id, name: organization.name, kind }
+}
+
+/// A closed-vocabulary form value, refused like the API refuses it.
+fn parse<T: std::str::FromStr<Err = crate::domain::DomainError>>(raw: &str, field: &str) -> Result<T, WorkflowError> {
+    raw.parse().map_err(|e| WorkflowError::from_domain(e, field))
+}
+
+/// An optional form field: empty means absent.
+fn given(raw: String) -> Option<String> {
+    Some(raw.trim().to_owned()).filter(|value| !value.is_empty())
+}
+
+fn admin_only(actor: &Actor) -> Result<(), WorkflowError> {
+    actor.require(&[Role::Admin]).map(|_| ())
+}
+
+#[derive(Deserialize)]
+struct OrganizationForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+}
+
+async fn register_organization(
+    req: HttpRequest,
+    platform: web::Data<Platform>,
+    form: web::Form<OrganizationForm>,
+) -> HttpResponse {
+    let OrganizationForm { csrf, name, kind } = form.into_inner();
+    act_then_show(&req, &platform, &csrf, HERE, "organization", move |platform, actor| {
+        // The role first: another role learns nothing about what it typed.
+        admin_only(actor)?;
+        let kind: OrganizationKind = parse(&kind, "kind")?;
+        manage_accounts::create_organization(platform, actor, &name, kind)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct AccountForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    organization_id: String,
+    #[serde(default)]
+    subject_identifier: String,
+    #[serde(default)]
+    subject_kind: String,
+}
+
+async fn open_account(req: HttpRequest, platform: web::Data<Platform>, form: web::Form<AccountForm>) -> HttpResponse {
+    let AccountForm { csrf, email, password, role, organization_id, subject_identifier, subject_kind } =
+        form.into_inner();
+    act_then_show(&req, &platform, &csrf, HERE, "account", move |platform, actor| {
+        admin_only(actor)?;
+        let role: Role = parse(&role, "role")?;
+        let subject_kind = given(subject_kind).map(|k| parse::<SubjectKind>(&k, "subject_kind")).transpose()?;
+        let new = NewAccount {
+            email,
+            password,
+            role,
+            organization_id: given(organization_id),
+            subject_identifier: given(subject_identifier),
+            subject_kind,
+            subject_name: None,
+        };
+        manage_accounts::create_account(platform, actor, new)
+    })
+    .await
+}
