@@ -47,6 +47,19 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> Result<Option<AccountRow>, St
     Ok(accounts::table.find(id).select(AccountRow::as_select()).first(conn).optional()?)
 }
 
+/// Accounts of every role but subjects, in id (creation) order after `after`.
+pub fn list_staff(conn: &mut AnyConnection, after: Option<&str>, limit: i64) -> Result<Vec<AccountRow>, StorageError> {
+    let mut query = accounts::table
+        .select(AccountRow::as_select())
+        .filter(accounts::role.ne("subject"))
+        .order(accounts::id)
+        .into_boxed();
+    if let Some(cursor) = after {
+        query = query.filter(accounts::id.gt(cursor.to_owned()));
+    }
+    Ok(query.limit(limit).load(conn)?)
+}
+
 pub fn count(conn: &mut AnyConnection) -> Result<i64, StorageError> {
     Ok(accounts::table.count().get_result(conn)?)
 }

@@ -34,6 +34,7 @@ const OPERATIONS: &[Operation] = &[
     op("post", "/admin/organizations", "admin", "Create an organization {name, kind}", &["name", "kind"], 201),
     op("get", "/admin/organizations", "admin, officer", "List organizations", &[], 200),
     op("post", "/admin/accounts", "admin", "Create an account with one role", &["email", "password", "role"], 201),
+    op("get", "/admin/accounts", "admin", "List staff accounts (not subjects'), e-mail opened", &[], 200),
     op("post", "/admin/accounts/{id}/disable", "admin", "Disable an account (its tokens stop working)", &[], 204),
     op(
         "post",

@@ -35,6 +35,18 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// A staff account as the administrator sees it.
+#[derive(Serialize)]
+pub struct AccountView {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub organization_id: Option<String>,
+    pub disabled: bool,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+}
+
 const MIN_PASSWORD_CHARS: usize = 12;
 
 pub fn create_organization(
@@ -75,6 +87,38 @@ pub fn list_organizations(
     let rows = organizations::list(&mut *platform.db.get()?, after, limit)?;
     let next_cursor = (rows.len() as i64 == limit).then(|| rows.last().map(|r| r.id.clone())).flatten();
     let items = rows.into_iter().map(|r| OrganizationView { id: r.id, name: r.name, kind: r.kind }).collect();
+    Ok(Page { items, next_cursor })
+}
+
+/// The staff accounts (providers, requesters, officers, admins), oldest first, with their
+/// e-mail addresses opened for the administrator who manages them. Subjects' accounts are left
+/// out: their addresses are a person's data, and nothing an administrator does needs a list
+/// of them (a subject's account is disabled by its id).
+pub fn list_staff_accounts(
+    platform: &Platform,
+    actor: &Actor,
+    after: Option<&str>,
+    limit: Option<i64>,
+) -> Result<Page<AccountView>, WorkflowError> {
+    actor.require(&[Role::Admin])?;
+    let limit = limit.unwrap_or(50).clamp(1, 200);
+    let rows = accounts::list_staff(&mut *platform.db.get()?, after, limit)?;
+    let next_cursor = (rows.len() as i64 == limit).then(|| rows.last().map(|r| r.id.clone())).flatten();
+    let cipher = &platform.keys.platform_cipher;
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let email = cipher.open_string("accounts", "email", &row.id, &row.email_cell)?.expose_str().to_owned();
+            Ok(AccountView {
+                email,
+                role: row.role,
+                organization_id: row.organization_id,
+                disabled: row.disabled,
+                created_at: row.created_at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                id: row.id,
+            })
+        })
+        .collect::<Result<Vec<_>, WorkflowError>>()?;
     Ok(Page { items, next_cursor })
 }
 

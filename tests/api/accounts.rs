@@ -88,3 +88,32 @@ async fn a_subject_account_binds_to_its_subject_and_emails_are_unique_case_insen
         .await;
     assert_error(status, &answer, StatusCode::CONFLICT, "email_taken");
 }
+
+/// The administrator lists staff accounts with their e-mail addresses opened; subjects'
+/// accounts (a person's data) are not listed; no other role may list.
+#[tokio::test]
+async fn staff_accounts_are_listed_for_the_admin_without_subjects() {
+    let app = spawn_app().await;
+    let (_, provider) = app.provider().await;
+    let subject = app.subject_account(&resident_id(41), "natural_person").await;
+    let credentials = |token: &str| app.credentials.lock().expect("lock").get(token).cloned().expect("credentials");
+    let (provider_email, _) = credentials(&provider);
+    let (subject_email, _) = credentials(&subject);
+
+    let (status, page) = app.get("/api/v1/admin/accounts", Some(&app.admin_token)).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let emails: Vec<&str> =
+        page["items"].as_array().expect("items").iter().map(|a| a["email"].as_str().expect("email")).collect();
+    assert!(emails.contains(&"admin@localhost") && emails.contains(&provider_email.as_str()), "{page}");
+    assert!(!emails.contains(&subject_email.as_str()), "no subject account: {page}");
+    assert!(page["items"].as_array().expect("items").iter().all(|a| a["role"] != "subject"));
+
+    // One per page: the cursor reaches the second.
+    let (_, first) = app.get("/api/v1/admin/accounts?limit=1", Some(&app.admin_token)).await;
+    let cursor = first["next_cursor"].as_str().expect("a next page");
+    let (_, second) = app.get(&format!("/api/v1/admin/accounts?limit=1&after={cursor}"), Some(&app.admin_token)).await;
+    assert_ne!(first["items"][0]["id"], second["items"][0]["id"]);
+
+    let (status, body) = app.get("/api/v1/admin/accounts", Some(&provider)).await;
+    assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden_role");
+}

@@ -12,6 +12,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/organizations", web::post().to(create_organization))
         .route("/admin/organizations", web::get().to(list_organizations))
         .route("/admin/accounts", web::post().to(create_account))
+        .route("/admin/accounts", web::get().to(list_staff_accounts))
         .route("/admin/accounts/{id}/disable", web::post().to(disable_account));
 }
 
@@ -52,6 +53,17 @@ async fn list_organizations(
     let ListQuery { after, limit } = query.into_inner();
     let page =
         blocking(move || manage_accounts::list_organizations(&platform, &actor, after.as_deref(), limit)).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+async fn list_staff_accounts(
+    platform: web::Data<Platform>,
+    Authenticated(actor): Authenticated,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let ListQuery { after, limit } = query.into_inner();
+    let page =
+        blocking(move || manage_accounts::list_staff_accounts(&platform, &actor, after.as_deref(), limit)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -148,3 +148,32 @@ async fn another_role_gets_the_403_page_and_cannot_post() {
     let names: Vec<Value> = listed_names(&app).await.into_iter().map(Value::from).collect();
     assert!(!names.contains(&Value::from("越权机构")));
 }
+
+#[tokio::test]
+async fn the_admin_disables_a_staff_account_from_its_row() {
+    let app = spawn_app().await;
+    let (_, provider) = app.provider().await;
+    let (email, password) = app.credentials.lock().expect("lock").get(&provider).cloned().expect("credentials");
+    let client = admin_browser(&app).await;
+    let (_, html) = page(&app, &client, "/ui/admin").await;
+    assert!(html.contains(&format!("<td>{email}</td>")), "the provider's e-mail is listed: {html}");
+    let row = &html[html.find(&format!("<td>{email}</td>")).expect("row")..];
+    let action = row.split(r#"action=""#).nth(1).expect("a disable form").split('"').next().expect("action");
+    assert!(action.starts_with("/ui/admin/accounts/") && action.ends_with("/disable"), "{action}");
+
+    // Without the form's token nothing happens.
+    let forged = post(&app, &client, action, &[("csrf", "0".repeat(64).as_str())]).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let (status, _) = app.login(&email, &password).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let disabled = post(&app, &client, action, &[("csrf", csrf_of(&html).as_str())]).await;
+    assert_eq!(disabled.status(), StatusCode::SEE_OTHER);
+    assert_eq!(disabled.headers()[LOCATION], "/ui/admin?done=disabled");
+    let (status, body) = app.get("/api/v1/records", Some(&provider)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "its token stopped working: {body}");
+    let (status, _) = app.login(&email, &password).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (_, html) = page(&app, &client, "/ui/admin?done=disabled").await;
+    assert!(html.contains("账户已停用"), "{html}");
+}

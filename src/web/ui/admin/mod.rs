@@ -7,8 +7,9 @@
 //! before anything is listed); both forms are CSRF-checked POSTs (`actions::act`) that answer
 //! 303 back here with `?done=` on success and a notice page with the API's status and message
 //! otherwise; nothing typed into a form travels in a URL, and an initial password is never
-//! shown again. Disabling an account stays with the API and the CLI: it needs the account's id,
-//! and accounts' e-mail addresses are sealed, so the page has no list to pick from.
+//! shown again. The staff accounts are listed with their e-mail addresses (opened for the
+//! administrator) and a disable button each; subjects' accounts are not listed
+//! (`manage_accounts::list_staff_accounts`) and are disabled by id through the API.
 
 mod text;
 
@@ -18,7 +19,7 @@ use super::labels::label;
 use super::text::Text;
 use super::{Ctx, page, session};
 use crate::domain::{OrganizationKind, Role, SubjectKind};
-use crate::workflow::manage_accounts::{self, NewAccount, OrganizationView, Page};
+use crate::workflow::manage_accounts::{self, AccountView, NewAccount, OrganizationView, Page};
 use crate::workflow::{Actor, Platform, WorkflowError};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -27,14 +28,15 @@ use serde::Deserialize;
 use text::AdminText;
 
 const HERE: &str = "/ui/admin";
-/// Organizations listed per page.
+/// Organizations, and staff accounts, listed per page.
 const LISTED: i64 = 100;
 
 /// Registers the administrator portal's routes inside the `/ui` scope.
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(show))
         .route("/admin/organizations", web::post().to(register_organization))
-        .route("/admin/accounts", web::post().to(open_account));
+        .route("/admin/accounts", web::post().to(open_account))
+        .route("/admin/accounts/{id}/disable", web::post().to(disable_account));
 }
 
 #[derive(Template)]
@@ -49,6 +51,17 @@ struct AdminPage {
     /// The cursor of the next page of organizations, if there is one.
     next: Option<String>,
     kinds: Vec<(&'static str, String)>,
+    accounts: Vec<AccountRow>,
+    /// The cursor of the next page of accounts, if there is one.
+    more_accounts: Option<String>,
+}
+
+struct AccountRow {
+    id: String,
+    email: String,
+    role: &'static str,
+    organization: String,
+    disabled: bool,
 }
 
 struct OrganizationRow {
@@ -60,18 +73,21 @@ struct OrganizationRow {
 #[derive(Deserialize)]
 struct Listing {
     after: Option<String>,
+    accounts_after: Option<String>,
 }
 
 async fn show(req: HttpRequest, platform: web::Data<Platform>, listing: web::Query<Listing>) -> HttpResponse {
     let ctx = Ctx::of(&req);
-    let after = listing.into_inner().after;
+    let Listing { after, accounts_after } = listing.into_inner();
     let listed = signed_in(&req, &platform, move |platform, actor| {
         // Officers may list organizations through the API; this page is the administrator's.
         actor.require(&[Role::Admin])?;
-        manage_accounts::list_organizations(platform, actor, after.as_deref(), Some(LISTED))
+        let organizations = manage_accounts::list_organizations(platform, actor, after.as_deref(), Some(LISTED))?;
+        let accounts = manage_accounts::list_staff_accounts(platform, actor, accounts_after.as_deref(), Some(LISTED))?;
+        Ok((organizations, accounts))
     })
     .await;
-    let (token, Page { items, next_cursor }) = match listed {
+    let (token, (Page { items, next_cursor }, accounts)) = match listed {
         Ok(done) => done,
         Err(answer) => return answer(&req, &ctx),
     };
@@ -79,8 +95,11 @@ async fn show(req: HttpRequest, platform: web::Data<Platform>, listing: web::Que
     let flash = done_action(&req).and_then(|what| match what.as_str() {
         "organization" => Some(a.done_organization),
         "account" => Some(a.done_account),
+        "disabled" => Some(a.done_disabled),
         _ => None,
     });
+    let names: std::collections::HashMap<&str, &str> = items.iter().map(|o| (o.id.as_str(), o.name.as_str())).collect();
+    let account_rows = accounts.items.into_iter().map(|account| account_row(account, &names, a)).collect();
     let tpl = AdminPage {
         lang: ctx.code(),
         t: ctx.t(),
@@ -90,8 +109,20 @@ async fn show(req: HttpRequest, platform: web::Data<Platform>, listing: web::Que
         organizations: items.into_iter().map(|o| row(o, &ctx)).collect(),
         next: next_cursor,
         kinds: OrganizationKind::ALL.iter().map(|k| (k.as_str(), label(ctx.lang, k.as_str()))).collect(),
+        accounts: account_rows,
+        more_accounts: accounts.next_cursor,
     };
     page(&req, &ctx, StatusCode::OK, tpl.render(), Vec::new())
+}
+
+/// An account's row: its organization by name when this page lists it, else by id.
+fn account_row(account: AccountView, names: &std::collections::HashMap<&str, &str>, a: &AdminText) -> AccountRow {
+    let organization = match account.organization_id.as_deref() {
+        Some(id) => names.get(id).map_or_else(|| id.to_owned(), |name| (*name).to_owned()),
+        None => String::new(),
+    };
+    let role = a.roles.iter().find(|(code, _)| *code == account.role).map_or("", |(_, words)| words);
+    AccountRow { id: account.id, email: account.email, role, organization, disabled: account.disabled }
 }
 
 fn row(organization: OrganizationView, ctx: &Ctx) -> OrganizationRow {
@@ -173,6 +204,25 @@ async fn open_account(req: HttpRequest, platform: web::Data<Platform>, form: web
             subject_name: None,
         };
         manage_accounts::create_account(platform, actor, new)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn disable_account(
+    req: HttpRequest,
+    platform: web::Data<Platform>,
+    id: web::Path<String>,
+    form: web::Form<CsrfOnly>,
+) -> HttpResponse {
+    let id = id.into_inner();
+    act_then_show(&req, &platform, &form.csrf, HERE, "disabled", move |platform, actor| {
+        manage_accounts::disable_account(platform, actor, &id)
     })
     .await
 }

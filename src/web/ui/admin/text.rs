@@ -24,6 +24,14 @@ pub struct AdminText {
     pub open: &'static str,
     pub done_organization: &'static str,
     pub done_account: &'static str,
+    pub done_disabled: &'static str,
+    pub accounts_title: &'static str,
+    pub organization_column: &'static str,
+    pub status: &'static str,
+    pub active: &'static str,
+    pub disabled: &'static str,
+    pub disable: &'static str,
+    pub more_accounts: &'static str,
     /// (code, words) for each account role, in the order the form offers them.
     pub roles: &'static [(&'static str, &'static str)],
     /// (code, words) for each subject kind.
@@ -41,7 +49,7 @@ impl AdminText {
 
 static ZH_CN: AdminText = AdminText {
     title: "平台管理",
-    explained: "登记机构，并为信息提供单位、查询单位、信用监管人员和信息主体开立账户。每项操作都记入访问日志。停用账户请使用接口或命令行。",
+    explained: "登记机构，并为信息提供单位、查询单位、信用监管人员和信息主体开立账户。每项操作都记入访问日志。信息主体的账户不在此列出，需停用时请按编号通过接口办理。",
     organizations_title: "已登记机构",
     name: "名称",
     kind: "类别",
@@ -61,6 +69,14 @@ static ZH_CN: AdminText = AdminText {
     open: "开立",
     done_organization: "机构已登记。",
     done_account: "账户已开立。",
+    done_disabled: "账户已停用，其登录凭证立即失效。",
+    accounts_title: "工作人员账户",
+    organization_column: "所属机构",
+    status: "状态",
+    active: "正常",
+    disabled: "已停用",
+    disable: "停用",
+    more_accounts: "后续账户",
     roles: &[
         ("provider", "信息提供单位"),
         ("requester", "查询单位"),
@@ -77,7 +93,7 @@ static ZH_CN: AdminText = AdminText {
 
 static EN: AdminText = AdminText {
     title: "Platform administration",
-    explained: "Register organizations and open accounts for providers, requesters, compliance officers and data subjects. Every action is an access-log entry. Disabling an account is done through the API or the CLI.",
+    explained: "Register organizations and open accounts for providers, requesters, compliance officers and data subjects. Every action is an access-log entry. Data subjects' accounts are not listed here; disable one by its id through the API.",
     organizations_title: "Registered organizations",
     name: "Name",
     kind: "Kind",
@@ -97,6 +113,14 @@ static EN: AdminText = AdminText {
     open: "Open",
     done_organization: "The organization is registered.",
     done_account: "The account is open.",
+    done_disabled: "The account is disabled; its sign-ins and tokens stop working at once.",
+    accounts_title: "Staff accounts",
+    organization_column: "Organization",
+    status: "Status",
+    active: "active",
+    disabled: "disabled",
+    disable: "Disable",
+    more_accounts: "Further accounts",
     roles: &[
         ("provider", "provider"),
         ("requester", "requester"),
