@@ -81,6 +81,9 @@ async fn the_admin_registers_an_organization_and_opens_an_account_that_can_sign_
     let provider = browser_like();
     let signed = sign_in(&app, &provider, email, "a-long-password-1").await;
     assert_eq!(signed.headers()[LOCATION], "/ui/provider", "the new account lands on its own portal");
+    let (_, english) = page(&app, &client, "/ui/admin?lang=en").await;
+    assert!(english.contains("<h1>Platform administration</h1>"), "{english}");
+    assert!(english.contains(">compliance officer</option>") && english.contains("<td>new-provider@example.org</td>"));
 }
 
 #[tokio::test]
