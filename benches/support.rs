@@ -131,5 +131,6 @@ pub fn requester_token(platform: &Platform) -> String {
         subject_name: None,
     };
     let id = manage_accounts::create_account(platform, &admin(), new).expect("account");
-    credit_platform::workflow::login::issue_machine_token(platform, &id, chrono::Duration::days(1)).expect("token")
+    let issued = credit_platform::workflow::machine_tokens::issue(platform, &admin(), &id, 1).expect("token");
+    issued.token
 }

@@ -38,6 +38,14 @@ const OPERATIONS: &[Operation] = &[
     op("post", "/admin/accounts/{id}/disable", "admin", "Disable an account (its tokens stop working)", &[], 204),
     op(
         "post",
+        "/admin/accounts/{id}/tokens",
+        "admin",
+        "Issue a long-lived token for an organization's system, answered once (1..366 days)",
+        &["valid_days"],
+        201,
+    ),
+    op(
+        "post",
         "/records",
         "provider",
         "Submit one record; 201 {id, version, status, disclose_until}",

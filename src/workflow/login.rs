@@ -7,6 +7,7 @@
 use super::{Actor, Platform, WorkflowError};
 use crate::crypto::password;
 use crate::domain::Role;
+use crate::storage::AnyConnection;
 use crate::storage::accounts::{self, TokenRow};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
@@ -139,24 +140,28 @@ pub fn authenticate(platform: &Platform, token: &str) -> Result<Actor, WorkflowE
     Ok(actor)
 }
 
-/// A long-lived token for a machine client, issued by an admin.
+/// A long-lived token for a machine client, stored (as its keyed hash) in the caller's
+/// transaction; `machine_tokens::issue` decides who may have one. Returns the token and when
+/// it expires.
 pub fn issue_machine_token(
+    conn: &mut AnyConnection,
     platform: &Platform,
     account_id: &str,
     valid_for: Duration,
-) -> Result<String, WorkflowError> {
+) -> Result<(String, DateTime<Utc>), WorkflowError> {
     let token = random_token();
     let now = platform.clock.now();
+    let expires_at = now + valid_for;
     accounts::insert_token(
-        &mut *platform.db.get()?,
+        conn,
         &TokenRow {
             token_hash: token_hash(platform, &token).to_vec(),
             account_id: account_id.to_owned(),
             kind: "machine".into(),
-            expires_at: (now + valid_for).naive_utc(),
+            expires_at: expires_at.naive_utc(),
             created_at: now.naive_utc(),
             revoked_at: None,
         },
     )?;
-    Ok(token)
+    Ok((token, expires_at))
 }

@@ -20,6 +20,7 @@ pub mod intake;
 pub mod intake_store;
 pub mod keys;
 pub mod login;
+pub mod machine_tokens;
 pub mod mail;
 pub mod manage_accounts;
 pub mod metrics;

@@ -117,3 +117,87 @@ async fn staff_accounts_are_listed_for_the_admin_without_subjects() {
     let (status, body) = app.get("/api/v1/admin/accounts", Some(&provider)).await;
     assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden_role");
 }
+
+/// Opens an account as the admin; returns (account id, a session token of it).
+async fn opened(app: &crate::helpers::TestApp, body: serde_json::Value) -> (String, String) {
+    let (status, created) = app.post("/api/v1/admin/accounts", Some(&app.admin_token), &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let token =
+        app.login_ok(body["email"].as_str().expect("email"), body["password"].as_str().expect("password")).await;
+    (created["id"].as_str().expect("id").to_owned(), token)
+}
+
+async fn a_provider(app: &crate::helpers::TestApp) -> (String, String) {
+    let organization = app.create_organization("南京市市场监督管理局", "administrative_organ").await;
+    opened(app, json!({
+        "email": "batch@example.org", "password": "a-long-password-1", "role": "provider", "organization_id": organization,
+    }))
+    .await
+}
+
+/// An administrator issues a long-lived token for a provider's system: it outlives sessions,
+/// works until its own expiry, and stops at once when the account is disabled.
+#[tokio::test]
+async fn a_machine_token_outlives_sessions_until_its_expiry_or_the_account_is_disabled() {
+    let app = spawn_app().await;
+    let (account, session) = a_provider(&app).await;
+    let path = format!("/api/v1/admin/accounts/{account}/tokens");
+    let (status, issued) = app.post(&path, Some(&app.admin_token), &json!({ "valid_days": 30 })).await;
+    assert_eq!(status, StatusCode::CREATED, "{issued}");
+    let machine = issued["token"].as_str().expect("token").to_owned();
+    assert!(issued["expires_at"].as_str().expect("expiry").ends_with('Z'));
+
+    app.clock.advance(chrono::Duration::days(29));
+    let (status, body) = app.get("/api/v1/records", Some(&session)).await;
+    assert_error(status, &body, StatusCode::UNAUTHORIZED, "token_expired");
+    let (status, body) = app.get("/api/v1/records", Some(&machine)).await;
+    assert_eq!(status, StatusCode::OK, "the machine token still works: {body}");
+
+    app.clock.advance(chrono::Duration::days(2));
+    let (status, body) = app.get("/api/v1/records", Some(&machine)).await;
+    assert_error(status, &body, StatusCode::UNAUTHORIZED, "token_expired");
+
+    // A fresh one stops the moment its account is disabled.
+    let admin = app.login_ok("admin@localhost", &app.admin_password).await;
+    let (_, issued) = app.post(&path, Some(&admin), &json!({ "valid_days": 30 })).await;
+    let machine = issued["token"].as_str().expect("token").to_owned();
+    let (status, _) = app.post(&format!("/api/v1/admin/accounts/{account}/disable"), Some(&admin), &json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, body) = app.get("/api/v1/records", Some(&machine)).await;
+    assert_error(status, &body, StatusCode::UNAUTHORIZED, "account_disabled");
+}
+
+#[tokio::test]
+async fn machine_tokens_are_refused_to_people_and_out_of_range_lifetimes() {
+    let app = spawn_app().await;
+    let (provider_id, provider) = a_provider(&app).await;
+    let (subject_id, _) = opened(
+        &app,
+        json!({
+            "email": "person@example.org", "password": "a-long-password-1", "role": "subject",
+            "subject_identifier": resident_id(43), "subject_kind": "natural_person",
+        }),
+    )
+    .await;
+    let (admin_id, _) =
+        opened(&app, json!({ "email": "second-admin@example.org", "password": "a-long-password-1", "role": "admin" }))
+            .await;
+    let issue = |id: &str, days: i64, token: &str| {
+        let (path, token) = (format!("/api/v1/admin/accounts/{id}/tokens"), token.to_owned());
+        let app = &app;
+        async move { app.post(&path, Some(&token), &json!({ "valid_days": days })).await }
+    };
+    let admin = app.admin_token.clone();
+    let (status, body) = issue(&subject_id, 30, &admin).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "no_machine_token_for_role");
+    let (status, body) = issue(&admin_id, 30, &admin).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "no_machine_token_for_role");
+    for days in [0, 367] {
+        let (status, body) = issue(&provider_id, days, &admin).await;
+        assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_valid_days");
+    }
+    let (status, body) = issue("no-such-account", 30, &admin).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
+    let (status, body) = issue(&provider_id, 30, &provider).await;
+    assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden_role");
+}

@@ -3,6 +3,7 @@
 use crate::domain::{OrganizationKind, Role, SubjectKind};
 use crate::web::auth::{Authenticated, blocking};
 use crate::web::error::ApiError;
+use crate::workflow::machine_tokens;
 use crate::workflow::manage_accounts::{self, NewAccount};
 use crate::workflow::{Platform, WorkflowError};
 use actix_web::{HttpResponse, web};
@@ -13,7 +14,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/organizations", web::get().to(list_organizations))
         .route("/admin/accounts", web::post().to(create_account))
         .route("/admin/accounts", web::get().to(list_staff_accounts))
-        .route("/admin/accounts/{id}/disable", web::post().to(disable_account));
+        .route("/admin/accounts/{id}/disable", web::post().to(disable_account))
+        .route("/admin/accounts/{id}/tokens", web::post().to(issue_machine_token));
 }
 
 #[derive(Deserialize)]
@@ -108,4 +110,23 @@ async fn disable_account(
     let id = id.into_inner();
     blocking(move || manage_accounts::disable_account(&platform, &actor, &id)).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MachineTokenBody {
+    valid_days: i64,
+}
+
+/// 201 with the token, shown this once.
+async fn issue_machine_token(
+    platform: web::Data<Platform>,
+    Authenticated(actor): Authenticated,
+    id: web::Path<String>,
+    body: web::Json<MachineTokenBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, days) = (id.into_inner(), body.valid_days);
+    let issued = blocking(move || machine_tokens::issue(&platform, &actor, &id, days)).await?;
+    let expires_at = issued.expires_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    Ok(HttpResponse::Created().json(serde_json::json!({ "token": issued.token, "expires_at": expires_at })))
 }
