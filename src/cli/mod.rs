@@ -31,6 +31,16 @@ pub enum AccountsCommand {
         #[arg(long)]
         subject_kind: Option<SubjectKind>,
     },
+    /// Issue a long-lived bearer token for the system of a provider, requester or officer
+    /// account (printed once; it stops at its expiry or when the account is disabled).
+    Token {
+        /// The e-mail address the account signs in with.
+        #[arg(long)]
+        email: String,
+        /// Days the token is valid (1 to 366).
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -105,12 +115,6 @@ pub fn accounts(settings: Settings, command: AccountsCommand) -> anyhow::Result<
                 Ok(p) => (p, false),
                 Err(_) => (workflow::login::random_token(), true),
             };
-            let system = workflow::Actor {
-                account_id: "cli".into(),
-                role: Role::Admin,
-                organization_id: None,
-                subject_id: None,
-            };
             let new = workflow::manage_accounts::NewAccount {
                 email,
                 password: password.clone(),
@@ -120,7 +124,7 @@ pub fn accounts(settings: Settings, command: AccountsCommand) -> anyhow::Result<
                 subject_kind,
                 subject_name: None,
             };
-            let id = workflow::manage_accounts::create_account(&platform, &system, new)
+            let id = workflow::manage_accounts::create_account(&platform, &cli_admin(), new)
                 .map_err(|e| anyhow::anyhow!("{e} ({})", e.code()))?;
             println!("created account {id}");
             if generated {
@@ -128,7 +132,19 @@ pub fn accounts(settings: Settings, command: AccountsCommand) -> anyhow::Result<
             }
             Ok(())
         }
+        AccountsCommand::Token { email, days } => {
+            let issued = workflow::machine_tokens::issue_for_email(&platform, &cli_admin(), &email, days)
+                .map_err(|e| anyhow::anyhow!("{e} ({})", e.code()))?;
+            println!("machine token (shown once): {}", issued.token);
+            println!("valid until {}", issued.expires_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            Ok(())
+        }
     }
+}
+
+/// The operator at the console acts as an administrator; the access log names it `cli`.
+fn cli_admin() -> workflow::Actor {
+    workflow::Actor { account_id: "cli".into(), role: Role::Admin, organization_id: None, subject_id: None }
 }
 
 pub fn keys(settings: Settings, command: KeysCommand) -> anyhow::Result<()> {

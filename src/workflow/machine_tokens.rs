@@ -53,3 +53,18 @@ pub fn issue(platform: &Platform, actor: &Actor, account_id: &str, days: i64) ->
         Ok(IssuedToken { token, expires_at })
     })
 }
+
+/// [`issue`] for the account that signs in with `email`: the CLI names accounts this way.
+pub fn issue_for_email(
+    platform: &Platform,
+    actor: &Actor,
+    email: &str,
+    days: i64,
+) -> Result<IssuedToken, WorkflowError> {
+    actor.require(&[Role::Admin])?;
+    let normalized = login::normalize_email(email)?;
+    let index = login::email_index(platform, &normalized);
+    let account = accounts::find_by_email_index(&mut *platform.db.get()?, &index)?
+        .ok_or(WorkflowError::NotFound { what: "account" })?;
+    issue(platform, actor, &account.id, days)
+}

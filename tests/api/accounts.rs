@@ -201,3 +201,39 @@ async fn machine_tokens_are_refused_to_people_and_out_of_range_lifetimes() {
     let (status, body) = issue(&provider_id, 30, &provider).await;
     assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden_role");
 }
+
+/// `credit-platform accounts token --email` prints a working token once; a person's account is
+/// refused with the API's code.
+#[tokio::test]
+async fn the_cli_issues_a_machine_token_by_e_mail() {
+    let app = spawn_app().await;
+    a_provider(&app).await;
+    let run = |email: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_credit-platform"))
+            .args(["accounts", "token", "--email", email, "--days", "30"])
+            .args(["--data-dir", app.data_dir.path().to_str().expect("path")])
+            .args(["--database-url", &app.database.url()])
+            .args(["--policies", concat!(env!("CARGO_MANIFEST_DIR"), "/policies")])
+            .env_remove("CREDIT_MASTER_KEY")
+            .output()
+            .expect("the binary runs")
+    };
+    let output = run("Batch@Example.org");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout} {}", String::from_utf8_lossy(&output.stderr));
+    let token = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("machine token (shown once): "))
+        .expect("the token line")
+        .to_owned();
+    let (status, body) = app.get("/api/v1/records", Some(&token)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    app.subject_account(&resident_id(44), "natural_person").await;
+    let subject_email =
+        app.credentials.lock().expect("lock").values().find(|(e, _)| e.starts_with("subject-")).cloned();
+    let (subject_email, _) = subject_email.expect("the subject's e-mail");
+    let refused = run(&subject_email);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no_machine_token_for_role"));
+}
