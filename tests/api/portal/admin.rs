@@ -160,6 +160,9 @@ async fn the_admin_disables_a_staff_account_from_its_row() {
     let client = admin_browser(&app).await;
     let (_, html) = page(&app, &client, "/ui/admin").await;
     assert!(html.contains(&format!("<td>{email}</td>")), "the provider's e-mail is listed: {html}");
+    let own = &html[html.find("<td>admin@localhost</td>").expect("the admin's own row")..];
+    let own = &own[..own.find("</tr>").expect("end of row")];
+    assert!(!own.contains("/disable"), "no button to disable oneself: {own}");
     let row = &html[html.find(&format!("<td>{email}</td>")).expect("row")..];
     let action = row.split(r#"action=""#).nth(1).expect("a disable form").split('"').next().expect("action");
     assert!(action.starts_with("/ui/admin/accounts/") && action.ends_with("/disable"), "{action}");

@@ -62,6 +62,8 @@ struct AccountRow {
     role: &'static str,
     organization: String,
     disabled: bool,
+    /// Active and not the administrator's own (which the use case refuses to disable).
+    can_disable: bool,
 }
 
 struct OrganizationRow {
@@ -84,10 +86,10 @@ async fn show(req: HttpRequest, platform: web::Data<Platform>, listing: web::Que
         actor.require(&[Role::Admin])?;
         let organizations = manage_accounts::list_organizations(platform, actor, after.as_deref(), Some(LISTED))?;
         let accounts = manage_accounts::list_staff_accounts(platform, actor, accounts_after.as_deref(), Some(LISTED))?;
-        Ok((organizations, accounts))
+        Ok((organizations, accounts, actor.account_id.clone()))
     })
     .await;
-    let (token, (Page { items, next_cursor }, accounts)) = match listed {
+    let (token, (Page { items, next_cursor }, accounts, me)) = match listed {
         Ok(done) => done,
         Err(answer) => return answer(&req, &ctx),
     };
@@ -99,7 +101,7 @@ async fn show(req: HttpRequest, platform: web::Data<Platform>, listing: web::Que
         _ => None,
     });
     let names: std::collections::HashMap<&str, &str> = items.iter().map(|o| (o.id.as_str(), o.name.as_str())).collect();
-    let account_rows = accounts.items.into_iter().map(|account| account_row(account, &names, a)).collect();
+    let account_rows = accounts.items.into_iter().map(|account| account_row(account, &names, &me, a)).collect();
     let tpl = AdminPage {
         lang: ctx.code(),
         t: ctx.t(),
@@ -116,13 +118,19 @@ async fn show(req: HttpRequest, platform: web::Data<Platform>, listing: web::Que
 }
 
 /// An account's row: its organization by name when this page lists it, else by id.
-fn account_row(account: AccountView, names: &std::collections::HashMap<&str, &str>, a: &AdminText) -> AccountRow {
+fn account_row(
+    account: AccountView,
+    names: &std::collections::HashMap<&str, &str>,
+    me: &str,
+    a: &AdminText,
+) -> AccountRow {
     let organization = match account.organization_id.as_deref() {
         Some(id) => names.get(id).map_or_else(|| id.to_owned(), |name| (*name).to_owned()),
         None => String::new(),
     };
     let role = a.roles.iter().find(|(code, _)| *code == account.role).map_or("", |(_, words)| words);
-    AccountRow { id: account.id, email: account.email, role, organization, disabled: account.disabled }
+    let can_disable = !account.disabled && account.id != me;
+    AccountRow { id: account.id, email: account.email, role, organization, disabled: account.disabled, can_disable }
 }
 
 fn row(organization: OrganizationView, ctx: &Ctx) -> OrganizationRow {
