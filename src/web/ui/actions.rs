@@ -13,7 +13,15 @@ use crate::web::error::{ApiError, status_of};
 use crate::workflow::{Actor, Platform, WorkflowError, login};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
 use std::collections::HashMap;
+
+/// A form that carries nothing but its CSRF token (sign-out, revoking, withdrawing, disabling).
+#[derive(Deserialize)]
+pub(super) struct CsrfForm {
+    #[serde(default)]
+    pub(super) csrf: String,
+}
 
 /// Checks the form's CSRF token, then authenticates the session and runs `use_case` on one
 /// blocking hop. `Err` is the finished answer (sign-in redirect, 403 or notice page).

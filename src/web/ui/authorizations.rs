@@ -2,7 +2,7 @@
 //! form (`POST /ui/me/authorizations` -> `authorizations::grant`) and the revoke buttons
 //! (`POST /ui/me/authorizations/{id}/revoke` -> `authorizations::revoke`).
 
-use super::actions::{act_then_show, flash};
+use super::actions::{CsrfForm, act_then_show, flash};
 use super::guard::signed_in;
 use super::labels::label;
 use super::session;
@@ -49,12 +49,6 @@ pub(super) struct GrantForm {
     purpose: String,
     #[serde(default)]
     valid_until: String,
-}
-
-#[derive(Deserialize)]
-pub(super) struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 /// A purpose's name in the page language (its code when unknown).

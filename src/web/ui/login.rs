@@ -5,6 +5,7 @@
 //! that never says which part was wrong (the code rides along in `data-code`). A successful
 //! sign-in lands on the role's portal page.
 
+use super::actions::CsrfForm;
 use super::session::{self, LOGIN_COOKIE, SESSION_COOKIE};
 use super::text::Text;
 use super::{Ctx, notice, page, see_other};
@@ -33,12 +34,6 @@ pub(super) struct LoginForm {
     email: String,
     #[serde(default)]
     password: String,
-    #[serde(default)]
-    csrf: String,
-}
-
-#[derive(Deserialize)]
-pub(super) struct CsrfForm {
     #[serde(default)]
     csrf: String,
 }

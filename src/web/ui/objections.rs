@@ -4,7 +4,7 @@
 //! (`POST /ui/me/objections/{id}/withdraw` -> `objections::review::withdraw`) and the statement
 //! form of the records page (`POST /ui/me/records/{id}/statement` -> `record_statement::put`).
 
-use super::actions::{act_then_show, flash};
+use super::actions::{CsrfForm, act_then_show, flash};
 use super::guard::signed_in;
 use super::labels::label;
 use super::session;
@@ -41,12 +41,6 @@ struct Row {
     days_left: Option<i64>,
     open: bool,
     events: Vec<read::EventView>,
-}
-
-#[derive(Deserialize)]
-pub(super) struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 #[derive(Deserialize)]

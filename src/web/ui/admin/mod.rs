@@ -13,7 +13,7 @@
 
 mod text;
 
-use super::actions::{act_then_show, done_action};
+use super::actions::{CsrfForm, act_then_show, done_action};
 use super::guard::signed_in;
 use super::labels::label;
 use super::text::Text;
@@ -216,17 +216,11 @@ async fn open_account(req: HttpRequest, platform: web::Data<Platform>, form: web
     .await
 }
 
-#[derive(Deserialize)]
-struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
 async fn disable_account(
     req: HttpRequest,
     platform: web::Data<Platform>,
     id: web::Path<String>,
-    form: web::Form<CsrfOnly>,
+    form: web::Form<CsrfForm>,
 ) -> HttpResponse {
     let id = id.into_inner();
     act_then_show(&req, &platform, &form.csrf, HERE, "disabled", move |platform, actor| {
