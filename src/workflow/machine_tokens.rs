@@ -11,7 +11,8 @@
 use super::{Actor, Platform, WorkflowError, access_log, login};
 use crate::audit::Action;
 use crate::domain::Role;
-use crate::storage::accounts;
+use crate::storage::AnyConnection;
+use crate::storage::accounts::{self, AccountRow};
 use chrono::{DateTime, Duration, Utc};
 
 /// A year and a day: long enough for a yearly rotation, short enough that one is due.
@@ -23,6 +24,29 @@ pub struct IssuedToken {
 }
 
 pub fn issue(platform: &Platform, actor: &Actor, account_id: &str, days: i64) -> Result<IssuedToken, WorkflowError> {
+    issue_to(platform, actor, days, |conn| Ok(accounts::find(conn, account_id)?))
+}
+
+/// [`issue`] for the account that signs in with `email`: the CLI names accounts this way.
+pub fn issue_for_email(
+    platform: &Platform,
+    actor: &Actor,
+    email: &str,
+    days: i64,
+) -> Result<IssuedToken, WorkflowError> {
+    issue_to(platform, actor, days, |conn| {
+        let index = login::email_index(platform, &login::normalize_email(email)?);
+        Ok(accounts::find_by_email_index(conn, &index)?)
+    })
+}
+
+/// The checks and the write, with the account found by `find` inside the transaction.
+fn issue_to(
+    platform: &Platform,
+    actor: &Actor,
+    days: i64,
+    find: impl FnOnce(&mut AnyConnection) -> Result<Option<AccountRow>, WorkflowError>,
+) -> Result<IssuedToken, WorkflowError> {
     actor.require(&[Role::Admin])?;
     if !(1..=MAX_DAYS).contains(&days) {
         return Err(WorkflowError::invalid(
@@ -32,7 +56,7 @@ pub fn issue(platform: &Platform, actor: &Actor, account_id: &str, days: i64) ->
         ));
     }
     platform.db.transaction(|conn| {
-        let account = accounts::find(conn, account_id)?.ok_or(WorkflowError::NotFound { what: "account" })?;
+        let account = find(conn)?.ok_or(WorkflowError::NotFound { what: "account" })?;
         if account.disabled {
             return Err(WorkflowError::Conflict {
                 code: "account_disabled",
@@ -52,19 +76,4 @@ pub fn issue(platform: &Platform, actor: &Actor, account_id: &str, days: i64) ->
         platform.audit.record_in(conn, &[entry])?;
         Ok(IssuedToken { token, expires_at })
     })
-}
-
-/// [`issue`] for the account that signs in with `email`: the CLI names accounts this way.
-pub fn issue_for_email(
-    platform: &Platform,
-    actor: &Actor,
-    email: &str,
-    days: i64,
-) -> Result<IssuedToken, WorkflowError> {
-    actor.require(&[Role::Admin])?;
-    let normalized = login::normalize_email(email)?;
-    let index = login::email_index(platform, &normalized);
-    let account = accounts::find_by_email_index(&mut *platform.db.get()?, &index)?
-        .ok_or(WorkflowError::NotFound { what: "account" })?;
-    issue(platform, actor, &account.id, days)
 }

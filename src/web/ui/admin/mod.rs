@@ -20,7 +20,7 @@ use super::text::Text;
 use super::{Ctx, page, session};
 use crate::domain::{OrganizationKind, Role, SubjectKind};
 use crate::workflow::manage_accounts::{self, AccountView, NewAccount, OrganizationView, Page};
-use crate::workflow::{Actor, Platform, WorkflowError};
+use crate::workflow::{Platform, WorkflowError};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -148,10 +148,6 @@ fn given(raw: String) -> Option<String> {
     Some(raw.trim().to_owned()).filter(|value| !value.is_empty())
 }
 
-fn admin_only(actor: &Actor) -> Result<(), WorkflowError> {
-    actor.require(&[Role::Admin]).map(|_| ())
-}
-
 #[derive(Deserialize)]
 struct OrganizationForm {
     #[serde(default)]
@@ -170,7 +166,7 @@ async fn register_organization(
     let OrganizationForm { csrf, name, kind } = form.into_inner();
     act_then_show(&req, &platform, &csrf, HERE, "organization", move |platform, actor| {
         // The role first: another role learns nothing about what it typed.
-        admin_only(actor)?;
+        actor.require(&[Role::Admin])?;
         let kind: OrganizationKind = parse(&kind, "kind")?;
         manage_accounts::create_organization(platform, actor, &name, kind)
     })
@@ -199,7 +195,7 @@ async fn open_account(req: HttpRequest, platform: web::Data<Platform>, form: web
     let AccountForm { csrf, email, password, role, organization_id, subject_identifier, subject_kind } =
         form.into_inner();
     act_then_show(&req, &platform, &csrf, HERE, "account", move |platform, actor| {
-        admin_only(actor)?;
+        actor.require(&[Role::Admin])?;
         let role: Role = parse(&role, "role")?;
         let subject_kind = given(subject_kind).map(|k| parse::<SubjectKind>(&k, "subject_kind")).transpose()?;
         let new = NewAccount {
