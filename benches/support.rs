@@ -131,6 +131,5 @@ pub fn requester_token(platform: &Platform) -> String {
         subject_name: None,
     };
     let id = manage_accounts::create_account(platform, &admin(), new).expect("account");
-    let issued = credit_platform::workflow::machine_tokens::issue(platform, &admin(), &id, 1).expect("token");
-    issued.token
+    credit_platform::workflow::machine_tokens::issue(platform, &admin(), &id, 1).expect("token").token
 }

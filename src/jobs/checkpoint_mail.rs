@@ -26,21 +26,16 @@ fn hex(bytes: &[u8]) -> String {
 /// Queues a notice of the newest checkpoint to every officer who has not had it yet; returns
 /// how many were queued.
 pub fn run_once(platform: &Platform) -> Result<usize, WorkflowError> {
-    let checkpoints = platform.audit.checkpoints(None, 1)?;
-    let public_key = hex(&platform.audit.public_key().bytes);
-    let mut queued = 0;
-    for checkpoint in checkpoints {
-        let message = CheckpointCreated {
-            size: u64::try_from(checkpoint.size).unwrap_or(0),
-            head_mac_hex: hex(&checkpoint.head_mac),
-            signature_hex: hex(&checkpoint.signature),
-            public_key_hex: public_key.clone(),
-            created_at: checkpoint.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        };
-        let key = format!("checkpoint:{}", checkpoint.size);
-        queued += platform
-            .db
-            .transaction(|conn| send(conn, platform, &platform.keys.platform_cipher, To::Officers, &message, &key))?;
-    }
-    Ok(queued)
+    let Some(checkpoint) = platform.audit.checkpoints(None, 1)?.into_iter().next() else {
+        return Ok(0);
+    };
+    let message = CheckpointCreated {
+        size: u64::try_from(checkpoint.size).unwrap_or(0),
+        head_mac_hex: hex(&checkpoint.head_mac),
+        signature_hex: hex(&checkpoint.signature),
+        public_key_hex: hex(&platform.audit.public_key().bytes),
+        created_at: checkpoint.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    };
+    let key = format!("checkpoint:{}", checkpoint.size);
+    platform.db.transaction(|conn| send(conn, platform, &platform.keys.platform_cipher, To::Officers, &message, &key))
 }

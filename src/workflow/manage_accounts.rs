@@ -49,6 +49,16 @@ pub struct AccountView {
 
 const MIN_PASSWORD_CHARS: usize = 12;
 
+/// The page size a caller asked for, within 1..=200 (50 when not given).
+fn page_size(limit: Option<i64>) -> i64 {
+    limit.unwrap_or(50).clamp(1, 200)
+}
+
+/// The cursor of the next page: the last row's id when the page is full.
+fn cursor_after<R>(rows: &[R], limit: i64, id: impl Fn(&R) -> &String) -> Option<String> {
+    rows.last().filter(|_| rows.len() as i64 == limit).map(|row| id(row).clone())
+}
+
 pub fn create_organization(
     platform: &Platform,
     actor: &Actor,
@@ -83,9 +93,9 @@ pub fn list_organizations(
     limit: Option<i64>,
 ) -> Result<Page<OrganizationView>, WorkflowError> {
     actor.require(&[Role::Admin, Role::Officer])?;
-    let limit = limit.unwrap_or(50).clamp(1, 200);
+    let limit = page_size(limit);
     let rows = organizations::list(&mut *platform.db.get()?, after, limit)?;
-    let next_cursor = (rows.len() as i64 == limit).then(|| rows.last().map(|r| r.id.clone())).flatten();
+    let next_cursor = cursor_after(&rows, limit, |r| &r.id);
     let items = rows.into_iter().map(|r| OrganizationView { id: r.id, name: r.name, kind: r.kind }).collect();
     Ok(Page { items, next_cursor })
 }
@@ -101,9 +111,9 @@ pub fn list_staff_accounts(
     limit: Option<i64>,
 ) -> Result<Page<AccountView>, WorkflowError> {
     actor.require(&[Role::Admin])?;
-    let limit = limit.unwrap_or(50).clamp(1, 200);
+    let limit = page_size(limit);
     let rows = accounts::list_staff(&mut *platform.db.get()?, after, limit)?;
-    let next_cursor = (rows.len() as i64 == limit).then(|| rows.last().map(|r| r.id.clone())).flatten();
+    let next_cursor = cursor_after(&rows, limit, |r| &r.id);
     let cipher = &platform.keys.platform_cipher;
     let items = rows
         .into_iter()
