@@ -14,6 +14,7 @@ mod chain;
 pub mod checkpoint;
 pub mod entry;
 mod error;
+mod job;
 pub mod verify;
 mod writer;
 
@@ -21,13 +22,14 @@ pub use append::append_in;
 pub use checkpoint::Checkpoint;
 pub use entry::{Action, Decision, Entry, NewEntry};
 pub use error::AuditError;
+pub use job::Pending;
 pub use verify::{Problem, Progress, Report};
 pub use writer::{Appended, WriterCounts};
 
 use crate::crypto::{AuditMacKey, CheckpointSigningKey};
 use crate::storage::{AnyConnection, Database, Timestamp};
 use checkpoint::Schedule;
-use std::sync::mpsc::SyncSender;
+use std::sync::mpsc::{SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -122,6 +124,39 @@ impl AuditLog {
     /// `web::block`, never on an async worker). Any error: disclose nothing, answer 503.
     pub fn record(&self, entry: NewEntry) -> Result<Appended, AuditError> {
         writer::submit(&self.inner.tx, entry)
+    }
+
+    /// Runs `work` on the writer's own thread and connection, appends the entry it returns
+    /// in the writer's next batch, and hands back what it returned once that entry is
+    /// durable (see `job.rs`). If the batch fails, or the queue is full, the answer is
+    /// dropped and the caller gets `Unavailable`: nothing read leaves unlogged. `work` must
+    /// be short (it holds up every other entry of the batch) and must not wait for the
+    /// access log itself.
+    pub fn read_then_record<T, W>(&self, work: W) -> Pending<T>
+    where
+        W: FnOnce(&mut AnyConnection) -> (Option<NewEntry>, T) + Send + 'static,
+        T: Send + 'static,
+    {
+        let (answer, pending) = tokio::sync::oneshot::channel();
+        let job = Box::new(job::ReadThenRecord { work, answer });
+        // Never blocks the caller, which may be an async worker: a full queue is an overload
+        // answered 503 rather than a stalled worker.
+        if let Err(refused) = self.inner.tx.try_send(Message::Run(job)) {
+            let (message, error) = match refused {
+                TrySendError::Full(message) => (message, AuditError::Unavailable),
+                TrySendError::Disconnected(message) => (message, AuditError::Stopped),
+            };
+            if let Message::Run(job) = message {
+                job.refuse(error);
+            }
+        }
+        Pending { answer: pending }
+    }
+
+    /// `record` for an async caller: the entry goes into the writer's next batch and the
+    /// caller awaits its commit without holding a thread.
+    pub fn record_async(&self, entry: NewEntry) -> Pending<()> {
+        self.read_then_record(move |_| (Some(entry), ()))
     }
 
     /// Appends inside the caller's transaction, for a state change that must be logged

@@ -10,6 +10,10 @@
 //! next batch. A dedicated connection (not the pool) means requests that hold pooled
 //! connections while they wait can never starve the writer.
 //!
+//! The thread also runs reads queued as jobs (`job.rs`): each runs on the writer's connection
+//! as it is dequeued, its entry joins the batch, and its answer is handed over with the
+//! batch's outcome, exactly as a blocked caller's reply is.
+//!
 //! On PostgreSQL the writer remembers the head it committed last and appends the next batch
 //! in one statement that only applies if the head is still there (`append::append_after`, one
 //! round trip instead of six); when another appender moved the head it takes the locked path.
@@ -17,6 +21,7 @@
 use super::AuditError;
 use super::append::{Head, append_after, append_locked};
 use super::entry::NewEntry;
+use super::job::{Finish, Job, run_contained};
 use crate::crypto::AuditMacKey;
 use crate::storage::{AnyConnection, Backend, Database, write_transaction};
 use std::sync::Arc;
@@ -34,7 +39,17 @@ pub(super) type Reply = SyncSender<Result<Appended, AuditError>>;
 
 pub(super) enum Message {
     Append(Box<NewEntry>, Reply),
+    /// A read to run on the writer's connection, logged in the next batch (`job.rs`).
+    Run(Box<dyn Job>),
     Stop,
+}
+
+/// Who waits for an entry of the batch.
+enum Waiter {
+    /// A thread blocked in `submit`.
+    Thread(Reply),
+    /// A job's answer, handed over once the batch is durable.
+    Job(Finish),
 }
 
 /// Commits and entries since start: `entries / transactions` is the batching factor.
@@ -87,21 +102,19 @@ impl Writer {
     /// Runs until `Stop` or until every sender is gone; entries queued before `Stop` are
     /// still written.
     pub fn run(self, rx: Receiver<Message>) {
-        let mut conn: Option<Session> = None;
+        let mut session: Option<Session> = None;
         let mut entries: Vec<NewEntry> = Vec::with_capacity(self.batch_max);
-        let mut replies: Vec<Reply> = Vec::with_capacity(self.batch_max);
+        let mut waiters: Vec<Waiter> = Vec::with_capacity(self.batch_max);
         loop {
             match rx.recv() {
-                Ok(Message::Append(entry, reply)) => {
-                    entries.push(*entry);
-                    replies.push(reply);
-                }
                 Ok(Message::Stop) | Err(_) => return,
+                Ok(message) => self.take(message, &mut session, &mut entries, &mut waiters),
             }
             let mut stop = false;
             // Gather what is queued, and what arrives within a short linger: every commit
-            // rewrites the same index pages and makes every reader's page cache cold, so a
-            // few hundred microseconds of waiting buys far fewer commits under load.
+            // rewrites the same index pages and makes every pooled reader's page cache cold, so
+            // a few hundred microseconds of waiting buys far fewer commits under load. Jobs
+            // that arrive meanwhile run at once, so the linger is not idle time.
             let linger_until = Instant::now() + LINGER;
             while entries.len() < self.batch_max {
                 let next = match rx.try_recv() {
@@ -112,35 +125,83 @@ impl Writer {
                     other => other,
                 };
                 match next {
-                    Ok(Message::Append(entry, reply)) => {
-                        entries.push(*entry);
-                        replies.push(reply);
-                    }
                     Ok(Message::Stop) => {
                         stop = true;
                         break;
                     }
+                    Ok(message) => self.take(message, &mut session, &mut entries, &mut waiters),
                     Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
                 }
             }
-            self.commit(&mut conn, &entries, &replies);
+            if !entries.is_empty() {
+                self.commit(&mut session, &entries, waiters.drain(..));
+            }
             entries.clear();
-            replies.clear();
+            waiters.clear();
             if stop {
                 return;
             }
         }
     }
 
-    fn commit(&self, conn: &mut Option<Session>, entries: &[NewEntry], replies: &[Reply]) {
+    /// Queues an entry, or runs a job and queues the entry it returns.
+    fn take(
+        &self,
+        message: Message,
+        session: &mut Option<Session>,
+        entries: &mut Vec<NewEntry>,
+        waiters: &mut Vec<Waiter>,
+    ) {
+        match message {
+            Message::Append(entry, reply) => {
+                entries.push(*entry);
+                waiters.push(Waiter::Thread(reply));
+            }
+            Message::Run(job) => {
+                let conn = match self.session(session) {
+                    Ok(open) => &mut open.conn,
+                    Err(error) => {
+                        tracing::error!(%error, "access-log writer has no connection; answering 503");
+                        return job.refuse(AuditError::Unavailable);
+                    }
+                };
+                match run_contained(job, conn) {
+                    Some((Some(entry), finish)) => {
+                        entries.push(entry);
+                        waiters.push(Waiter::Job(finish));
+                    }
+                    // Nothing was read that needs logging: answer at once.
+                    Some((None, finish)) => finish(Ok(())),
+                    // The statement it was in may have left the connection mid-way.
+                    None => *session = None,
+                }
+            }
+            Message::Stop => {}
+        }
+    }
+
+    /// The writer's connection, opened on first use and again after a failed batch.
+    fn session<'s>(&self, session: &'s mut Option<Session>) -> Result<&'s mut Session, AuditError> {
+        match session {
+            Some(open) => Ok(open),
+            None => Ok(session.insert(Session { conn: self.db.dedicated()?, head: None })),
+        }
+    }
+
+    fn commit(&self, conn: &mut Option<Session>, entries: &[NewEntry], waiters: impl Iterator<Item = Waiter>) {
         match self.append(conn, entries) {
             Ok(sequences) => {
                 let n = sequences.len() as u64;
                 self.stats.transactions.fetch_add(1, Ordering::Relaxed);
                 self.stats.entries.fetch_add(n, Ordering::Relaxed);
-                for (reply, sequence) in replies.iter().zip(sequences) {
+                for (waiter, sequence) in waiters.zip(sequences) {
                     // A waiter that gave up is no reason to fail the others.
-                    let _ = reply.send(Ok(Appended { sequence }));
+                    match waiter {
+                        Waiter::Thread(reply) => {
+                            let _ = reply.send(Ok(Appended { sequence }));
+                        }
+                        Waiter::Job(finish) => finish(Ok(())),
+                    }
                 }
                 (self.on_commit)(n);
             }
@@ -149,18 +210,20 @@ impl Writer {
                 tracing::error!(%error, entries = entries.len(), "access-log batch not committed; answering 503");
                 // The connection may be the cause (server restarted, broken transaction).
                 *conn = None;
-                for reply in replies {
-                    let _ = reply.send(Err(AuditError::Unavailable));
+                for waiter in waiters {
+                    match waiter {
+                        Waiter::Thread(reply) => {
+                            let _ = reply.send(Err(AuditError::Unavailable));
+                        }
+                        Waiter::Job(finish) => finish(Err(AuditError::Unavailable)),
+                    }
                 }
             }
         }
     }
 
     fn append(&self, session: &mut Option<Session>, entries: &[NewEntry]) -> Result<Vec<i64>, AuditError> {
-        let session = match session {
-            Some(session) => session,
-            None => session.insert(Session { conn: self.db.dedicated()?, head: None }),
-        };
+        let session = self.session(session)?;
         if let Some(known) = session.head
             && let Some(head) = append_after(&mut session.conn, &self.key, entries, known)?
         {

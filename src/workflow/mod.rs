@@ -28,6 +28,7 @@ pub mod my_access_log;
 pub mod notices;
 pub mod objections;
 pub mod platform;
+mod query_disclosure;
 pub mod query_subject;
 pub mod read_records;
 pub mod record_cells;

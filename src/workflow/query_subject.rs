@@ -6,20 +6,28 @@
 //!    with a reason code, and nothing loaded is opened;
 //! 3. only records of the allowed categories, levels and types are disclosed, and of those only
 //!    the fields the purpose allows are decrypted: a version's cells are one framed row, read
-//!    together, but no other cell is opened (a test counts decryptions);
+//!    together, but no other cell is opened (a test counts decryptions). What is disclosed is
+//!    decided while everything is sealed, and opened after step 4 (`query_disclosure`);
 //! 4. the access-log entry (allowed or denied) is durable before anything is returned; if it
 //!    cannot be written the answer is 503 and nothing is disclosed.
 //!
+//! On SQLite, steps 1 and 2 and the decision of step 3 run on the access-log writer's own
+//! thread and connection (`AuditLog::read_then_record`), and the answer waits there for the
+//! batch that commits its entry: a pooled read paid two extra thread hand-offs and a page
+//! cache emptied by every log commit, while the writer's connection stays warm. On
+//! PostgreSQL the read stays on a pooled connection, where reads run in parallel
+//! (`query_by_token`; `BENCHMARKS.md`, eighth session).
+//!
 //! A subject the platform does not know answers the same shape with no records.
 
-use super::access_log::{self, Access};
-use super::{Actor, Platform, WorkflowError, authorizations, subjects};
-use crate::crypto::CellCipher;
+use super::access_log::Access;
+use super::query_disclosure::SealedAnswer;
+use super::{Actor, Platform, WorkflowError, authorizations, login, subjects};
+use crate::audit::NewEntry;
 use crate::domain::identifier::{ResidentIdNumber, SubjectIdentifier, UnifiedSocialCreditCode};
 use crate::domain::{Role, SubjectKind};
 use crate::policy::purposes::Purpose;
-use crate::storage::records::{ActiveRecord, RecordRow};
-use crate::storage::{AnyConnection, authorizations as grants, records};
+use crate::storage::{AnyConnection, Backend, authorizations as grants, records};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -78,47 +86,104 @@ impl Denial {
     }
 }
 
+/// The query for a signed-in requester (the portal; blocking: call it off the async workers).
 pub fn query(platform: &Platform, actor: &Actor, request: QueryRequest) -> Result<QueryAnswer, WorkflowError> {
-    actor.require(&[Role::Requester])?;
-    let organization_id = actor.organization()?.to_owned();
+    let (job_platform, actor) = (platform.clone(), actor.clone());
+    let work = move |conn: &mut AnyConnection| answer(&job_platform, conn, &actor, request);
+    match platform.db.backend() {
+        Backend::Sqlite => platform.audit.read_then_record(work).wait()??.open(platform),
+        Backend::Postgres => {
+            let (entry, answer) = work(&mut *platform.db.get()?);
+            if let Some(entry) = entry {
+                platform.audit.record(entry)?;
+            }
+            answer?.open(platform)
+        }
+    }
+}
+
+/// The query for a bearer token (the API's hot path); the caller awaits the answer without
+/// holding a thread while the entry is committed.
+///
+/// Where the read runs depends on the backend. SQLite: authentication, the read and the
+/// decision run on the access-log writer's thread, whose connection keeps its page cache
+/// across the log's commits (a pooled one loses it on each) and which needs no thread of its
+/// own per request. PostgreSQL: a read is a round trip, and one connection would serialize
+/// them all, so reads run in parallel on pooled connections and only the entry goes to the
+/// writer.
+pub async fn query_by_token(
+    platform: &Platform,
+    token: String,
+    request: QueryRequest,
+) -> Result<QueryAnswer, WorkflowError> {
+    let job_platform = platform.clone();
+    let work = move |conn: &mut AnyConnection| match login::authenticate(&job_platform, &token) {
+        Ok(actor) => answer(&job_platform, conn, &actor, request),
+        // Nothing was read: no entry.
+        Err(error) => (None, Err(error)),
+    };
+    if platform.db.backend() == Backend::Sqlite {
+        return platform.audit.read_then_record(work).outcome().await??.open(platform);
+    }
+    let db = platform.db.clone();
+    let (entry, answer) = tokio::task::spawn_blocking(move || match db.get() {
+        Ok(mut conn) => work(&mut conn),
+        Err(error) => (None, Err(error.into())),
+    })
+    .await
+    .map_err(|_| WorkflowError::internal("the query's read was cancelled"))?;
+    if let Some(entry) = entry {
+        platform.audit.record_async(entry).outcome().await?;
+    }
+    answer?.open(platform)
+}
+
+/// The whole query on `conn`, nothing opened yet: the entry that records it (none when
+/// nothing was read) and the sealed answer, which the caller opens only once that entry is
+/// durable.
+fn answer(
+    platform: &Platform,
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    request: QueryRequest,
+) -> (Option<NewEntry>, Result<SealedAnswer, WorkflowError>) {
+    if let Err(error) = actor.require(&[Role::Requester]) {
+        return (None, Err(error));
+    }
+    let organization_id = match actor.organization() {
+        Ok(id) => id.to_owned(),
+        Err(error) => return (None, Err(error)),
+    };
     let query_id = crate::storage::new_row_id();
     let mut access = Access::query(platform, actor, &query_id, &request.purpose, request.authorization_id.as_deref());
     let identifier = match parse_any(&request.subject_identifier) {
         Ok(identifier) => identifier,
-        Err(error) => {
-            access_log::record(platform, access.denied("invalid_identifier"))?;
-            return Err(error);
-        }
+        Err(error) => return (Some(access.denied("invalid_identifier")), Err(error)),
     };
-    let mut conn = platform.db.get()?;
     let index = subjects::identifier_index(platform, &identifier);
-    let found = records::disclosable_by_index(&mut conn, &index)?;
+    let found = match records::disclosable_by_index(conn, &index) {
+        Ok(found) => found,
+        Err(error) => return (None, Err(error.into())),
+    };
     let subject_id = found.as_ref().map(|f| f.subject_id.clone());
     access.subject_id = subject_id.clone();
-    let decided = decide(&mut conn, platform, &organization_id, &request, subject_id.as_deref());
-    drop(conn);
-    let purpose = match decided {
+    let purpose = match decide(conn, platform, &organization_id, &request, subject_id.as_deref()) {
         Ok(purpose) => purpose,
         Err(denial) => {
-            access_log::record(platform, access.denied(denial.logged))?;
-            return Err(WorkflowError::forbidden(denial.code, denial.message));
+            return (Some(access.denied(denial.logged)), Err(WorkflowError::forbidden(denial.code, denial.message)));
         }
     };
     access.hide_from_subject_for_days(purpose.subject_view_delay_days);
     let kind = found.as_ref().and_then(|f| f.kind.parse().ok()).unwrap_or(identifier.kind_hint());
-    let records = match found {
-        Some(found) if found.key.wrapped.is_some() => {
-            let cipher = platform.keys.cipher_for(&found.key)?;
-            disclose(platform, purpose, &cipher, found.records)?
-        }
-        // A shredded subject has nothing left to disclose.
-        _ => Vec::new(),
+    let subject = SubjectView { id: subject_id, kind };
+    let sealed = match SealedAnswer::decide(platform, purpose, query_id, subject, found) {
+        Ok(sealed) => sealed,
+        Err(error) => return (None, Err(error)),
     };
-    access.record_ids = records.iter().map(|r| r.id.clone()).collect();
-    access.fields = disclosed_fields(&records);
-    // Durable before the answer leaves: an error here is a 503 and the records are dropped.
-    access_log::record(platform, access.allowed())?;
-    Ok(QueryAnswer { query_id, subject: SubjectView { id: subject_id, kind }, records })
+    access.record_ids = sealed.record_ids();
+    access.fields = sealed.field_names();
+    // The caller opens it only once the entry is durable (fail closed: 503 otherwise).
+    (Some(access.allowed()), Ok(sealed))
 }
 
 /// A purpose the requester's organization may declare, as a query form offers it.
@@ -181,51 +246,4 @@ fn decide<'p>(
         None => Ok(purpose),
         Some(reason) => Err(Denial { logged: reason, ..invalid() }),
     }
-}
-
-/// Decrypts exactly the fields the purpose allows of the records it may see: the other cells
-/// were loaded with them but are never opened.
-fn disclose(
-    platform: &Platform,
-    purpose: &Purpose,
-    cipher: &CellCipher,
-    loaded: Vec<ActiveRecord>,
-) -> Result<Vec<DisclosedRecord>, WorkflowError> {
-    let today = platform.clock.today().to_string();
-    let visible = |r: &RecordRow| {
-        r.disclose_until.as_deref().is_none_or(|until| until >= today.as_str())
-            && r.category.parse().is_ok_and(|c| purpose.allows_category(c))
-            && r.disclosure_level.parse().is_ok_and(|l| purpose.allows_disclosure(l))
-            && purpose.allows_record_type(&r.record_type)
-    };
-    let mut out: Vec<DisclosedRecord> = Vec::new();
-    for ActiveRecord { row, cells, statement } in loaded {
-        if !visible(&row) {
-            continue;
-        }
-        let fields = super::record_cells::open(cipher, &row.current_version_id, cells.as_deref(), |name| {
-            purpose.allows_field(&row.record_type, name)
-        })?;
-        // The subject's statement goes with the record in every disclosure.
-        let statement = statement.map(|cell| super::record_statement::open(cipher, &row.id, &cell)).transpose()?;
-        out.push(DisclosedRecord {
-            id: row.id,
-            record_type: row.record_type,
-            category: row.category,
-            version: row.current_version,
-            status: row.status,
-            disputed: row.disputed,
-            fields,
-            statement,
-        });
-    }
-    Ok(out)
-}
-
-fn disclosed_fields(records: &[DisclosedRecord]) -> Vec<String> {
-    let mut names: Vec<String> =
-        records.iter().flat_map(|r| r.fields.keys().map(|k| format!("{}.{k}", r.record_type))).collect();
-    names.sort();
-    names.dedup();
-    names
 }

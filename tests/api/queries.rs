@@ -260,15 +260,18 @@ async fn only_the_allowed_fields_are_decrypted() {
         subject_id: None,
     };
     for purpose in ["residence", "administrative_licensing"] {
-        let before = credit_platform::crypto::decryptions_on_this_thread();
-        let answer = query_subject::query(
-            &app.platform,
-            &actor,
-            QueryRequest { subject_identifier: identifier.clone(), purpose: purpose.into(), authorization_id: None },
-        )
-        .expect("query answers");
-        let opened = credit_platform::crypto::decryptions_on_this_thread() - before;
-        let returned: usize = answer.records.iter().map(|r| r.fields.len()).sum();
+        // Blocking, as the portal calls it; the cells are opened on the calling thread.
+        let (platform, actor, identifier) = (app.platform.clone(), actor.clone(), identifier.clone());
+        let (opened, returned) = tokio::task::spawn_blocking(move || {
+            let before = credit_platform::crypto::decryptions_on_this_thread();
+            let request =
+                QueryRequest { subject_identifier: identifier, purpose: purpose.into(), authorization_id: None };
+            let answer = query_subject::query(&platform, &actor, request).expect("query answers");
+            let opened = credit_platform::crypto::decryptions_on_this_thread() - before;
+            (opened, answer.records.iter().map(|r| r.fields.len()).sum::<usize>())
+        })
+        .await
+        .expect("joined");
         assert_eq!(opened as usize, returned, "{purpose}: decrypted {opened} cells for {returned} disclosed fields");
         assert!(returned > 0, "{purpose} discloses something");
     }
