@@ -34,6 +34,22 @@ pub async fn record(platform: &Platform, entry: NewEntry) -> Result<i64, AuditEr
     tokio::task::spawn_blocking(move || platform.audit.record(entry).map(|a| a.sequence)).await.expect("joined")
 }
 
+/// SQL that makes every insert into the access log fail, and SQL that undoes it.
+pub fn refusing_log_writes(app: &TestApp) -> (&'static str, &'static str) {
+    if app.database.is_postgres() {
+        (
+            "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$; \
+             CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION refuse_audit();",
+            "DROP TRIGGER refuse_audit ON audit_entries; DROP FUNCTION refuse_audit();",
+        )
+    } else {
+        (
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+            "DROP TRIGGER refuse_audit;",
+        )
+    }
+}
+
 pub fn sql(app: &TestApp, statements: &str) {
     app.platform.db.get().expect("connection").batch_execute(statements).expect("raw SQL runs");
 }
@@ -123,18 +139,7 @@ async fn when_the_log_cannot_be_written_nothing_is_answered() {
     let app = spawn_app().await;
     let token = officer(&app).await;
     seed(&app, 2);
-    let (create, drop) = if app.database.is_postgres() {
-        (
-            "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$; \
-             CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION refuse_audit();",
-            "DROP TRIGGER refuse_audit ON audit_entries; DROP FUNCTION refuse_audit();",
-        )
-    } else {
-        (
-            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries BEGIN SELECT RAISE(ABORT, 'refused'); END;",
-            "DROP TRIGGER refuse_audit;",
-        )
-    };
+    let (create, drop) = refusing_log_writes(&app);
     sql(&app, create);
     let refused = record(&app.platform, entry(&app.platform, app.clock.as_ref(), 7)).await;
     assert!(matches!(refused, Err(AuditError::Unavailable)), "{refused:?}");

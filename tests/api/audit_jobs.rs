@@ -2,7 +2,7 @@
 //! only with its entry committed, never when the batch fails, a job that logs nothing is
 //! answered at once, and a job that panics costs only its own answer.
 
-use crate::audit::{entry, sql};
+use crate::audit::{entry, refusing_log_writes, sql};
 use crate::helpers::spawn_app;
 use credit_platform::audit::AuditError;
 use diesel::RunQueryDsl;
@@ -43,18 +43,7 @@ async fn a_read_on_the_writer_is_answered_with_its_entry_already_stored() {
 #[tokio::test]
 async fn when_the_batch_fails_the_read_is_not_answered() {
     let app = spawn_app().await;
-    let (create, drop) = if app.database.is_postgres() {
-        (
-            "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$; \
-             CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION refuse_audit();",
-            "DROP TRIGGER refuse_audit ON audit_entries; DROP FUNCTION refuse_audit();",
-        )
-    } else {
-        (
-            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries BEGIN SELECT RAISE(ABORT, 'refused'); END;",
-            "DROP TRIGGER refuse_audit;",
-        )
-    };
+    let (create, drop) = refusing_log_writes(&app);
     sql(&app, create);
     let logged = entry(&app.platform, app.clock.as_ref(), 2);
     let refused = app.platform.audit.read_then_record(move |_| (Some(logged), "SECRET-VALUE")).outcome().await;

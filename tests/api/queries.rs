@@ -370,18 +370,7 @@ async fn a_query_whose_log_entry_cannot_be_written_answers_503_and_discloses_not
     record["fields"]["penalty_content"] = json!("FAILCLOSED-CANARY");
     app.submit_ok(&provider, &record).await;
     let (_, organ) = app.staff("requester", "administrative_organ", "南京市商务局").await;
-    let (create, drop) = if app.database.is_postgres() {
-        (
-            "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$; \
-             CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION refuse_audit();",
-            "DROP TRIGGER refuse_audit ON audit_entries; DROP FUNCTION refuse_audit();",
-        )
-    } else {
-        (
-            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries BEGIN SELECT RAISE(ABORT, 'refused'); END;",
-            "DROP TRIGGER refuse_audit;",
-        )
-    };
+    let (create, drop) = crate::audit::refusing_log_writes(&app);
     crate::audit::sql(&app, create);
     let ask = json!({ "subject_identifier": identifier, "purpose": "supervision" });
     let (status, body) = query(&app, &organ, ask.clone()).await;
