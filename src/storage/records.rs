@@ -5,6 +5,7 @@ use super::keys::DataKeyRow;
 use super::schema::{data_keys, organizations, record_statements, record_versions, records, subjects};
 use super::{AnyConnection, StorageError, StoredTime, Timestamp};
 use diesel::prelude::*;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = records)]
@@ -187,6 +188,7 @@ pub fn set_objection_flags(
 pub type CellSet = Vec<u8>;
 
 /// One disclosable record as the query hot path loads it.
+#[derive(Clone)]
 pub struct ActiveRecord {
     pub row: RecordRow,
     /// The cell set of the current version (`None` for a version without fields).
@@ -197,6 +199,7 @@ pub struct ActiveRecord {
 
 /// A subject found by its blind index, with its data key and its active, unsuppressed
 /// records — everything a query may disclose, still sealed.
+#[derive(Clone)]
 pub struct SubjectDisclosure {
     pub subject_id: String,
     pub kind: String,
@@ -205,6 +208,8 @@ pub struct SubjectDisclosure {
 }
 
 type DisclosureRow = (String, String, DataKeyRow, Option<RecordRow>, Option<CellSet>, Option<Vec<u8>>);
+/// A `DisclosureRow` led by the blind index it was found by (batched reads).
+type IndexedDisclosureRow = (Vec<u8>, String, String, DataKeyRow, Option<RecordRow>, Option<CellSet>, Option<Vec<u8>>);
 
 /// The query hot path in one statement (one round trip on PostgreSQL): the subject behind a
 /// blind index, its data key, and each active, unsuppressed record with the cell set of its
@@ -232,13 +237,50 @@ pub fn disclosable_by_index(
             record_statements::statement_cell.nullable(),
         ))
         .load(c))?;
+    Ok(one_subject(rows))
+}
+
+/// `disclosable_by_index` for a batch of queries in one statement (one round trip on
+/// PostgreSQL, where the statement stays prepared: `= ANY($1)` whatever the count), keyed by
+/// blind index. On SQLite `IN` is re-prepared for every count; use the single form there.
+pub fn disclosable_by_indexes(
+    conn: &mut AnyConnection,
+    identifier_indexes: &[Vec<u8>],
+) -> Result<HashMap<Vec<u8>, SubjectDisclosure>, StorageError> {
+    let rows: Vec<IndexedDisclosureRow> = on_backend!(conn, |c| subjects::table
+        .inner_join(data_keys::table)
+        .left_join(records::table.on(
+            records::subject_id.eq(subjects::id).and(records::status.eq("active")).and(records::suppressed.eq(false))
+        ),)
+        .left_join(record_versions::table.on(record_versions::id.eq(records::current_version_id)))
+        .left_join(record_statements::table.on(record_statements::record_id.eq(records::id)))
+        .filter(subjects::identifier_index.eq_any(identifier_indexes))
+        .order((subjects::id, records::id))
+        .select((
+            subjects::identifier_index,
+            subjects::id,
+            subjects::kind,
+            DataKeyRow::as_select(),
+            Option::<RecordRow>::as_select(),
+            record_versions::cells.nullable(),
+            record_statements::statement_cell.nullable(),
+        ))
+        .load(c))?;
+    // One subject's rows are consecutive (ordered by subject first).
+    let mut found: HashMap<Vec<u8>, Vec<DisclosureRow>> = HashMap::new();
+    for (index, subject_id, kind, key, row, cells, statement) in rows {
+        found.entry(index).or_default().push((subject_id, kind, key, row, cells, statement));
+    }
+    Ok(found.into_iter().filter_map(|(index, rows)| one_subject(rows).map(|d| (index, d))).collect())
+}
+
+/// One subject's rows of the disclosure statement (one per record, or one with no record).
+fn one_subject(rows: Vec<DisclosureRow>) -> Option<SubjectDisclosure> {
     let mut rows = rows.into_iter();
-    let Some((subject_id, kind, key, first, cells, statement)) = rows.next() else {
-        return Ok(None);
-    };
+    let (subject_id, kind, key, first, cells, statement) = rows.next()?;
     let records = std::iter::once((first, cells, statement))
         .chain(rows.map(|(_, _, _, row, cells, statement)| (row, cells, statement)))
         .filter_map(|(row, cells, statement)| row.map(|row| ActiveRecord { row, cells, statement }))
         .collect();
-    Ok(Some(SubjectDisclosure { subject_id, kind, key, records }))
+    Some(SubjectDisclosure { subject_id, kind, key, records })
 }

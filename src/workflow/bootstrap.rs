@@ -6,6 +6,7 @@
 
 use super::clock::Clock;
 use super::keys::{KeySource, PlatformKeys, data_key_context};
+use super::query_reads::QueryReads;
 use super::{Platform, manage_accounts};
 use crate::audit::{AuditLog, AuditOptions};
 use crate::config::Settings;
@@ -13,7 +14,7 @@ use crate::crypto::{CellCipher, Keyring, MasterKeyRing, WrappedKey};
 use crate::domain::Role;
 use crate::policy::PolicySet;
 use crate::storage::keys::{self as key_rows, DataKeyRow, KeyMaterialRow};
-use crate::storage::{Database, StorageError, accounts};
+use crate::storage::{Backend, Database, StorageError, accounts};
 use anyhow::Context;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
@@ -35,6 +36,10 @@ pub fn prepare(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Plat
     let audit = start_audit_log(&settings, &db, &derived, clock.clone())?;
     let platform_cipher = platform_cipher(&db, &keyring, now)?;
     let keys = PlatformKeys::new(keyring, source, derived, platform_cipher);
+    let query_reads = match db.backend() {
+        Backend::Postgres => Some(Arc::new(QueryReads::start(&db).context("cannot start the query reads")?)),
+        Backend::Sqlite => None,
+    };
     let platform = Platform {
         settings: Arc::new(settings),
         db,
@@ -44,6 +49,7 @@ pub fn prepare(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Plat
         audit,
         organization_kinds: Default::default(),
         tokens: Default::default(),
+        query_reads,
     };
     ensure_first_admin(&platform)?;
     Ok(platform)

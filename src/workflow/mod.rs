@@ -29,6 +29,7 @@ pub mod notices;
 pub mod objections;
 pub mod platform;
 mod query_disclosure;
+mod query_reads;
 pub mod query_subject;
 pub mod read_records;
 pub mod record_cells;

@@ -25,6 +25,8 @@ pub struct Platform {
     pub organization_kinds: Arc<OrganizationKinds>,
     /// Bearer tokens authenticated in the last two seconds (`token_cache` says why).
     pub tokens: Arc<super::token_cache::TokenCache>,
+    /// PostgreSQL only: the API queries' batched reads (`query_reads`).
+    pub query_reads: Option<Arc<super::query_reads::QueryReads>>,
 }
 
 /// Organization kinds never change once created, so each instance may remember them; this is

@@ -27,6 +27,7 @@ use crate::audit::NewEntry;
 use crate::domain::identifier::{ResidentIdNumber, SubjectIdentifier, UnifiedSocialCreditCode};
 use crate::domain::{Role, SubjectKind};
 use crate::policy::purposes::Purpose;
+use crate::storage::records::SubjectDisclosure;
 use crate::storage::{AnyConnection, Backend, authorizations as grants, records};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -108,63 +109,80 @@ pub fn query(platform: &Platform, actor: &Actor, request: QueryRequest) -> Resul
 /// Where the read runs depends on the backend. SQLite: authentication, the read and the
 /// decision run on the access-log writer's thread, whose connection keeps its page cache
 /// across the log's commits (a pooled one loses it on each) and which needs no thread of its
-/// own per request. PostgreSQL: a read is a round trip, and one connection would serialize
-/// them all, so reads run in parallel on pooled connections and only the entry goes to the
-/// writer.
+/// own per request. PostgreSQL: a read is a round trip, so a batch of queries is read with one
+/// statement on the query-reads thread (`query_reads`), and the entries go to the writer.
 pub async fn query_by_token(
     platform: &Platform,
     token: String,
     request: QueryRequest,
 ) -> Result<QueryAnswer, WorkflowError> {
+    if let Some(reads) = &platform.query_reads {
+        let (entry, answer) = reads.read(platform, token, request).await;
+        if let Some(entry) = entry {
+            platform.audit.record_async(entry).outcome().await?;
+        }
+        return answer?.open(platform);
+    }
     let job_platform = platform.clone();
     let work = move |conn: &mut AnyConnection| match login::authenticate(&job_platform, &token) {
         Ok(actor) => answer(&job_platform, conn, &actor, request),
         // Nothing was read: no entry.
         Err(error) => (None, Err(error)),
     };
-    if platform.db.backend() == Backend::Sqlite {
-        return platform.audit.read_then_record(work).outcome().await??.open(platform);
-    }
-    let db = platform.db.clone();
-    let (entry, answer) = tokio::task::spawn_blocking(move || match db.get() {
-        Ok(mut conn) => work(&mut conn),
-        Err(error) => (None, Err(error.into())),
-    })
-    .await
-    .map_err(|_| WorkflowError::internal("the query's read was cancelled"))?;
-    if let Some(entry) = entry {
-        platform.audit.record_async(entry).outcome().await?;
-    }
-    answer?.open(platform)
+    platform.audit.read_then_record(work).outcome().await??.open(platform)
 }
 
-/// The whole query on `conn`, nothing opened yet: the entry that records it (none when
+/// What a query answers before anything is opened: the entry that records it (none when
 /// nothing was read) and the sealed answer, which the caller opens only once that entry is
 /// durable.
-fn answer(
+pub(super) type Answered = (Option<NewEntry>, Result<SealedAnswer, WorkflowError>);
+
+/// A query before its read: who asks, the entry being built, the subject's blind index.
+pub(super) struct Started {
+    request: QueryRequest,
+    organization_id: String,
+    query_id: String,
+    access: Access,
+    identifier: SubjectIdentifier,
+    pub index: Vec<u8>,
+}
+
+/// The whole query on `conn`.
+fn answer(platform: &Platform, conn: &mut AnyConnection, actor: &Actor, request: QueryRequest) -> Answered {
+    let started = match start(platform, actor, request) {
+        Ok(started) => started,
+        Err(answered) => return *answered,
+    };
+    match records::disclosable_by_index(conn, &started.index) {
+        Ok(found) => finish(platform, conn, started, found),
+        Err(error) => (None, Err(error.into())),
+    }
+}
+
+/// Checks who asks and parses the identifier; an `Err` is already the query's answer.
+pub(super) fn start(platform: &Platform, actor: &Actor, request: QueryRequest) -> Result<Started, Box<Answered>> {
+    let refused = |error| Box::new((None, Err(error)));
+    actor.require(&[Role::Requester]).map_err(refused)?;
+    let organization_id = actor.organization().map_err(refused)?.to_owned();
+    let query_id = crate::storage::new_row_id();
+    let access = Access::query(platform, actor, &query_id, &request.purpose, request.authorization_id.as_deref());
+    match parse_any(&request.subject_identifier) {
+        Ok(identifier) => {
+            let index = subjects::identifier_index(platform, &identifier);
+            Ok(Started { request, organization_id, query_id, access, identifier, index: index.to_vec() })
+        }
+        Err(error) => Err(Box::new((Some(access.denied("invalid_identifier")), Err(error)))),
+    }
+}
+
+/// The rest of the query once its subject has been read (`found`; `None` when unknown).
+pub(super) fn finish(
     platform: &Platform,
     conn: &mut AnyConnection,
-    actor: &Actor,
-    request: QueryRequest,
-) -> (Option<NewEntry>, Result<SealedAnswer, WorkflowError>) {
-    if let Err(error) = actor.require(&[Role::Requester]) {
-        return (None, Err(error));
-    }
-    let organization_id = match actor.organization() {
-        Ok(id) => id.to_owned(),
-        Err(error) => return (None, Err(error)),
-    };
-    let query_id = crate::storage::new_row_id();
-    let mut access = Access::query(platform, actor, &query_id, &request.purpose, request.authorization_id.as_deref());
-    let identifier = match parse_any(&request.subject_identifier) {
-        Ok(identifier) => identifier,
-        Err(error) => return (Some(access.denied("invalid_identifier")), Err(error)),
-    };
-    let index = subjects::identifier_index(platform, &identifier);
-    let found = match records::disclosable_by_index(conn, &index) {
-        Ok(found) => found,
-        Err(error) => return (None, Err(error.into())),
-    };
+    started: Started,
+    found: Option<SubjectDisclosure>,
+) -> Answered {
+    let Started { request, organization_id, query_id, mut access, identifier, .. } = started;
     let subject_id = found.as_ref().map(|f| f.subject_id.clone());
     access.subject_id = subject_id.clone();
     let purpose = match decide(conn, platform, &organization_id, &request, subject_id.as_deref()) {

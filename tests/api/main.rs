@@ -18,5 +18,6 @@ mod objections;
 mod portal;
 mod privacy;
 mod queries;
+mod query_batches;
 mod records;
 mod smtp_sink;
