@@ -15,8 +15,8 @@
 //! thread and connection (`AuditLog::read_then_record`), and the answer waits there for the
 //! batch that commits its entry: a pooled read paid two extra thread hand-offs and a page
 //! cache emptied by every log commit, while the writer's connection stays warm. On
-//! PostgreSQL the read stays on a pooled connection, where reads run in parallel
-//! (`query_by_token`; `BENCHMARKS.md`, eighth session).
+//! PostgreSQL the API's queries are read a batch per statement (`query_reads`), the portal's
+//! on a pooled connection (`BENCHMARKS.md`, eighth session).
 //!
 //! A subject the platform does not know answers the same shape with no records.
 
