@@ -18,6 +18,12 @@ use chrono::{DateTime, Duration, Utc};
 /// A year and a day: long enough for a yearly rotation, short enough that one is due.
 pub const MAX_DAYS: i64 = 366;
 
+/// Whether an account of `role` may hold a machine token: the systems of providers,
+/// requesters and officers; never a person's subject account, never an administrator.
+pub fn may_hold(role: Role) -> bool {
+    matches!(role, Role::Provider | Role::Requester | Role::Officer)
+}
+
 pub struct IssuedToken {
     pub token: String,
     pub expires_at: DateTime<Utc>,
@@ -64,7 +70,7 @@ fn issue_to(
             });
         }
         let role: Role = account.role.parse().map_err(WorkflowError::internal)?;
-        if !matches!(role, Role::Provider | Role::Requester | Role::Officer) {
+        if !may_hold(role) {
             return Err(WorkflowError::Conflict {
                 code: "no_machine_token_for_role",
                 message: "machine tokens are for the systems of providers, requesters and officers".into(),

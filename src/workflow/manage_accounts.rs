@@ -281,3 +281,14 @@ pub fn disable_account(platform: &Platform, actor: &Actor, account_id: &str) -> 
     platform.tokens.forget_account(account_id);
     Ok(())
 }
+
+/// [`disable_account`] for the account that signs in with `email`: how the portal reaches a
+/// data subject's account, which it never lists. An unknown address is `NotFound`, like an
+/// unknown id.
+pub fn disable_account_by_email(platform: &Platform, actor: &Actor, email: &str) -> Result<(), WorkflowError> {
+    actor.require(&[Role::Admin])?;
+    let index = login::email_index(platform, &login::normalize_email(email)?);
+    let account = accounts::find_by_email_index(&mut *platform.db.get()?, &index)?;
+    let account = account.ok_or(WorkflowError::NotFound { what: "account" })?;
+    disable_account(platform, actor, &account.id)
+}

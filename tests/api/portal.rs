@@ -5,6 +5,7 @@
 
 mod actions;
 mod admin;
+mod admin_credentials;
 mod browser;
 mod officer;
 mod provider;

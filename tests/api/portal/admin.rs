@@ -11,7 +11,7 @@ use reqwest::header::LOCATION;
 use serde_json::Value;
 
 /// The admin, signed in through the portal; asserts the landing page.
-async fn admin_browser(app: &TestApp) -> reqwest::Client {
+pub(super) async fn admin_browser(app: &TestApp) -> reqwest::Client {
     let client = browser_like();
     let signed = sign_in(app, &client, "admin@localhost", &app.admin_password).await;
     assert_eq!(signed.status(), StatusCode::SEE_OTHER);
@@ -19,7 +19,12 @@ async fn admin_browser(app: &TestApp) -> reqwest::Client {
     client
 }
 
-async fn post(app: &TestApp, client: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(super) async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     client.post(app.url(path)).form(fields).send().await.expect("sent")
 }
 

@@ -8,10 +8,12 @@
 //! 303 back here with `?done=` on success and a notice page with the API's status and message
 //! otherwise; nothing typed into a form travels in a URL, and an initial password is never
 //! shown again. The staff accounts are listed with their e-mail addresses (opened for the
-//! administrator) and a disable button each; subjects' accounts are not listed
-//! (`manage_accounts::list_staff_accounts`) and are disabled by id through the API.
+//! administrator) and a disable button each, and provider, requester and officer accounts a
+//! form that issues a machine token (`tokens.rs`). Subjects' accounts are not listed
+//! (`manage_accounts::list_staff_accounts`); a form disables any account by its e-mail address.
 
 mod text;
+mod tokens;
 
 use super::actions::{CsrfForm, act_then_show, done_action};
 use super::guard::signed_in;
@@ -36,7 +38,9 @@ pub(super) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(show))
         .route("/admin/organizations", web::post().to(register_organization))
         .route("/admin/accounts", web::post().to(open_account))
-        .route("/admin/accounts/{id}/disable", web::post().to(disable_account));
+        .route("/admin/accounts/disable", web::post().to(disable_by_email))
+        .route("/admin/accounts/{id}/disable", web::post().to(disable_account))
+        .route("/admin/accounts/{id}/tokens", web::post().to(tokens::issue));
 }
 
 #[derive(Template)]
@@ -64,6 +68,8 @@ struct AccountRow {
     disabled: bool,
     /// Active and not the administrator's own (which the use case refuses to disable).
     can_disable: bool,
+    /// Active, and of a role that may hold a machine token (`workflow::machine_tokens`).
+    can_hold_token: bool,
 }
 
 struct OrganizationRow {
@@ -130,7 +136,17 @@ fn account_row(
     };
     let role = a.roles.iter().find(|(code, _)| *code == account.role).map_or("", |(_, words)| words);
     let can_disable = !account.disabled && account.id != me;
-    AccountRow { id: account.id, email: account.email, role, organization, disabled: account.disabled, can_disable }
+    let can_hold_token =
+        !account.disabled && account.role.parse::<Role>().is_ok_and(crate::workflow::machine_tokens::may_hold);
+    AccountRow {
+        id: account.id,
+        email: account.email,
+        role,
+        organization,
+        disabled: account.disabled,
+        can_disable,
+        can_hold_token,
+    }
 }
 
 fn row(organization: OrganizationView, ctx: &Ctx) -> OrganizationRow {
@@ -221,6 +237,22 @@ async fn disable_account(
     let id = id.into_inner();
     act_then_show(&req, &platform, &form.csrf, HERE, "disabled", move |platform, actor| {
         manage_accounts::disable_account(platform, actor, &id)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct EmailForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+}
+
+async fn disable_by_email(req: HttpRequest, platform: web::Data<Platform>, form: web::Form<EmailForm>) -> HttpResponse {
+    let EmailForm { csrf, email } = form.into_inner();
+    act_then_show(&req, &platform, &csrf, HERE, "disabled", move |platform, actor| {
+        manage_accounts::disable_account_by_email(platform, actor, &email)
     })
     .await
 }

@@ -32,6 +32,15 @@ pub struct AdminText {
     pub disabled: &'static str,
     pub disable: &'static str,
     pub more_accounts: &'static str,
+    pub valid_days: &'static str,
+    pub issue_token: &'static str,
+    pub token_title: &'static str,
+    pub token_once: &'static str,
+    pub token_label: &'static str,
+    pub token_expires: &'static str,
+    pub back: &'static str,
+    pub disable_by_email: &'static str,
+    pub disable_by_email_explained: &'static str,
     /// (code, words) for each account role, in the order the form offers them.
     pub roles: &'static [(&'static str, &'static str)],
     /// (code, words) for each subject kind.
@@ -49,7 +58,7 @@ impl AdminText {
 
 static ZH_CN: AdminText = AdminText {
     title: "平台管理",
-    explained: "登记机构，并为信息提供单位、查询单位、信用监管人员和信息主体开立账户。每项操作都记入访问日志。信息主体的账户不在此列出，需停用时请按编号通过接口办理。",
+    explained: "登记机构，为信息提供单位、查询单位、信用监管人员和信息主体开立账户，为机构系统签发机器令牌。每项操作都记入访问日志。信息主体的账户不在此列出，需停用时请按其电子邮箱办理。",
     organizations_title: "已登记机构",
     name: "名称",
     kind: "类别",
@@ -77,6 +86,15 @@ static ZH_CN: AdminText = AdminText {
     disabled: "已停用",
     disable: "停用",
     more_accounts: "后续账户",
+    valid_days: "有效天数（1–366）",
+    issue_token: "签发机器令牌",
+    token_title: "机器令牌已签发",
+    token_once: "此令牌只显示这一次，平台不保存其明文。请立即复制并交给该机构的系统管理人员；遗失后只能重新签发。",
+    token_label: "令牌",
+    token_expires: "有效期至",
+    back: "返回平台管理",
+    disable_by_email: "按电子邮箱停用账户",
+    disable_by_email_explained: "适用于任何账户，包括未在上方列出的信息主体账户。停用后其登录和令牌立即失效。",
     roles: &[
         ("provider", "信息提供单位"),
         ("requester", "查询单位"),
@@ -93,7 +111,7 @@ static ZH_CN: AdminText = AdminText {
 
 static EN: AdminText = AdminText {
     title: "Platform administration",
-    explained: "Register organizations and open accounts for providers, requesters, compliance officers and data subjects. Every action is an access-log entry. Data subjects' accounts are not listed here; disable one by its id through the API.",
+    explained: "Register organizations, open accounts for providers, requesters, compliance officers and data subjects, and issue machine tokens for organizations' systems. Every action is an access-log entry. Data subjects' accounts are not listed here; disable one by its e-mail address.",
     organizations_title: "Registered organizations",
     name: "Name",
     kind: "Kind",
@@ -121,6 +139,15 @@ static EN: AdminText = AdminText {
     disabled: "disabled",
     disable: "Disable",
     more_accounts: "Further accounts",
+    valid_days: "Valid for (days, 1–366)",
+    issue_token: "Issue a machine token",
+    token_title: "Machine token issued",
+    token_once: "This token is shown this once; the platform keeps only its hash. Copy it now and hand it to the organization's system administrator; if it is lost, issue a new one.",
+    token_label: "Token",
+    token_expires: "Valid until",
+    back: "Back to platform administration",
+    disable_by_email: "Disable an account by its e-mail address",
+    disable_by_email_explained: "Works for any account, including data subjects' accounts, which are not listed above. Its sign-ins and tokens stop working at once.",
     roles: &[
         ("provider", "provider"),
         ("requester", "requester"),
