@@ -9,14 +9,14 @@
 //! *names* and record types are not personal data), so, like `GET /objections`, it is not an
 //! access-log entry; opening one objection (`read::get`) is.
 
-use super::read::{ObjectionSummary, ObjectionView, get, summary};
+use super::read::{ObjectionSummary, ObjectionView, get_with_recorded, summary};
 use super::{Actor, Platform, WorkflowError};
 use crate::domain::Role;
 use crate::domain::objection::ObjectionStatus;
 use crate::storage::objections::{self as rows, Scope};
 use crate::storage::records;
 use crate::workflow::read_records::{RecordSummary, list_own};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Open objections the inbox shows: every one, up to this many (each has a deadline running,
 /// so none may drop off the page because newer ones were filed or decided).
@@ -74,18 +74,20 @@ pub fn inbox(platform: &Platform, actor: &Actor) -> Result<Inbox, WorkflowError>
     Ok(Inbox { objections, records })
 }
 
-/// One objection opened on the provider's page: the view `GET /objections/{id}` answers, and
-/// the catalogue code of the record it contests.
+/// One objection opened on the provider's page: the view `GET /objections/{id}` answers, the
+/// catalogue code of the record it contests and its contested fields' current values.
 pub struct Opened {
     pub view: ObjectionView,
     pub record_type: String,
+    /// What the record holds now for each contested field.
+    pub recorded: BTreeMap<String, String>,
 }
 
 /// One objection against the organization's records, as `GET /objections/{id}` shows it.
 pub fn objection(platform: &Platform, actor: &Actor, request_id: &str, id: &str) -> Result<Opened, WorkflowError> {
     actor.require(&[Role::Provider])?;
-    let view = get(platform, actor, request_id, id)?;
+    let (view, recorded) = get_with_recorded(platform, actor, request_id, id)?;
     let record_type =
         records::find(&mut *platform.db.get()?, &view.record_id)?.map(|r| r.record_type).unwrap_or_default();
-    Ok(Opened { view, record_type })
+    Ok(Opened { view, record_type, recorded })
 }

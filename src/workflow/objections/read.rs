@@ -3,16 +3,21 @@
 //! pinned deadline and working days left), and one evidence file. The subject sees their own,
 //! a provider those against its organization's records, officers all; others get a 404.
 //! Opening one objection (statement, notes, evidence: personal data) is an access-log entry,
-//! durable before anything is decrypted; the list decrypts nothing and is not logged.
+//! durable before anything is decrypted; the list decrypts nothing and is not logged. The
+//! provider's page also shows what the record holds now for the contested fields (and only
+//! those), and its entry then names them.
 
 use super::deadline::days_left;
 use super::{Actor, Platform, WorkflowError, parse_date, visible};
 use crate::audit::{Action, Decision, NewEntry};
+use crate::crypto::CellCipher;
 use crate::domain::Role;
 use crate::storage::objections::{self as rows, ObjectionRow, Scope};
+use crate::storage::{AnyConnection, records};
 use crate::workflow::manage_accounts::Page;
-use crate::workflow::subjects;
+use crate::workflow::{record_cells, subjects};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Serialize)]
 pub struct ObjectionSummary {
@@ -125,7 +130,13 @@ pub(super) fn summary(platform: &Platform, row: ObjectionRow) -> Result<Objectio
 }
 
 /// Logs that `actor` opens `row` (self view, provider read, officer read); fails closed.
-fn log_read(platform: &Platform, actor: &Actor, request_id: &str, row: &ObjectionRow) -> Result<(), WorkflowError> {
+fn log_read(
+    platform: &Platform,
+    actor: &Actor,
+    request_id: &str,
+    row: &ObjectionRow,
+    fields: &[String],
+) -> Result<(), WorkflowError> {
     let action = match actor.role {
         Role::Subject => Action::SelfView,
         Role::Provider => Action::ProviderRead,
@@ -135,17 +146,44 @@ fn log_read(platform: &Platform, actor: &Actor, request_id: &str, row: &Objectio
         NewEntry::new(platform.clock.now_naive(), request_id, action, Decision::Allowed, &platform.policies.version)
             .actor(&actor.account_id, actor.role.as_str(), actor.organization_id.as_deref())
             .subject(&row.subject_id)
-            .disclosed(vec![row.record_id.clone()], Vec::new())
+            .disclosed(vec![row.record_id.clone()], fields.to_vec())
             .reason(&format!("objection:{}", row.id));
     platform.audit.record(entry)?;
     Ok(())
 }
 
 pub fn get(platform: &Platform, actor: &Actor, request_id: &str, id: &str) -> Result<ObjectionView, WorkflowError> {
+    Ok(open(platform, actor, request_id, id, false)?.0)
+}
+
+/// `get` with the values the record holds now for the contested fields, which whoever
+/// decides the objection compares with the statement; no other field is opened, and the
+/// entry names the contested fields.
+pub(super) fn get_with_recorded(
+    platform: &Platform,
+    actor: &Actor,
+    request_id: &str,
+    id: &str,
+) -> Result<(ObjectionView, BTreeMap<String, String>), WorkflowError> {
+    open(platform, actor, request_id, id, true)
+}
+
+fn open(
+    platform: &Platform,
+    actor: &Actor,
+    request_id: &str,
+    id: &str,
+    with_recorded: bool,
+) -> Result<(ObjectionView, BTreeMap<String, String>), WorkflowError> {
     let mut conn = platform.db.get()?;
     let row = visible(&mut conn, actor, id)?;
-    log_read(platform, actor, request_id, &row)?;
+    let contested: Vec<String> = serde_json::from_str(&row.fields).map_err(WorkflowError::internal)?;
+    log_read(platform, actor, request_id, &row, if with_recorded { &contested } else { &[] })?;
     let cipher = subjects::cipher_by_subject(&mut conn, platform, &row.subject_id)?;
+    let recorded = match with_recorded {
+        true => recorded_values(&mut conn, &cipher, &row.record_id, &contested)?,
+        false => BTreeMap::new(),
+    };
     let statement = cipher.open_string("objections", "statement", &row.id, &row.statement_cell)?;
     let events = rows::events_of(&mut conn, &row.id)?
         .into_iter()
@@ -177,9 +215,9 @@ pub fn get(platform: &Platform, actor: &Actor, request_id: &str, id: &str) -> Re
         })
         .collect::<Result<_, WorkflowError>>()?;
     let (due_on, days_left) = current_deadline(platform, &row)?;
-    Ok(ObjectionView {
+    let view = ObjectionView {
         statement: statement.expose_str().to_owned(),
-        fields: serde_json::from_str(&row.fields).map_err(WorkflowError::internal)?,
+        fields: contested,
         due_on,
         days_left,
         id: row.id,
@@ -200,7 +238,23 @@ pub fn get(platform: &Platform, actor: &Actor, request_id: &str, id: &str) -> Re
         review_due_on: row.review_due_on,
         evidence,
         events,
-    })
+    };
+    Ok((view, recorded))
+}
+
+/// The current version's values of `fields` (a field the version lacks is left out).
+fn recorded_values(
+    conn: &mut AnyConnection,
+    cipher: &CellCipher,
+    record_id: &str,
+    fields: &[String],
+) -> Result<BTreeMap<String, String>, WorkflowError> {
+    let record = records::find(conn, record_id)?.ok_or(WorkflowError::NotFound { what: "record" })?;
+    let versions = records::versions_of(conn, std::slice::from_ref(&record.id))?;
+    let Some(current) = versions.iter().find(|v| v.id == record.current_version_id) else {
+        return Ok(BTreeMap::new());
+    };
+    record_cells::open(cipher, &current.id, current.cells.as_deref(), |name| fields.iter().any(|f| f == name))
 }
 
 pub fn evidence(
@@ -214,7 +268,7 @@ pub fn evidence(
     let row = visible(&mut conn, actor, id)?;
     let file =
         rows::find_evidence(&mut conn, &row.id, evidence_id)?.ok_or(WorkflowError::NotFound { what: "evidence" })?;
-    log_read(platform, actor, request_id, &row)?;
+    log_read(platform, actor, request_id, &row, &[])?;
     let cipher = subjects::cipher_by_subject(&mut conn, platform, &row.subject_id)?;
     let name = cipher.open_string("objection_evidence", "name", &file.id, &file.name_cell)?;
     let content = cipher.open("objection_evidence", "content", &file.id, &file.content_cell)?;

@@ -3,7 +3,8 @@
 //! extension and pause forms run the API's use cases (checked through the JSON API and the
 //! record's versions); forms without the right CSRF token change nothing; another provider gets
 //! the 404 page, a subject or officer the 403 page; hostile text in the statement is escaped;
-//! every open objection stays listed however many closed ones are newer.
+//! every open objection stays listed however many closed ones are newer; the objection page
+//! shows what the record holds now for the contested fields and opens no other field.
 
 mod evidence;
 
@@ -239,4 +240,46 @@ async fn the_objection_page_escapes_the_subjects_statement() {
     let escaped = ["&lt;script&gt;alert(", "&#60;script&#62;alert(&#39;provider&#39;)&#60;/script&#62;金额有误"];
     assert!(escaped.iter().any(|e| html.contains(e)), "the canary, escaped: {html}");
     assert!(!html.contains("<script"), "the canary must be escaped: {html}");
+}
+
+#[tokio::test]
+async fn the_objection_page_shows_what_the_record_holds_for_the_contested_fields_only() {
+    use credit_platform::storage::schema::audit_entries;
+    use diesel::prelude::*;
+    let case = case().await;
+    let (record, id, _) = filed(&case, "罚款金额有误").await;
+    let recorded = |seen: &serde_json::Value, field: &str| {
+        let versions = seen["versions"].as_array().expect("versions");
+        versions.last().expect("current version")["fields"][field].as_str().expect("value").to_owned()
+    };
+    let (_, seen) = case.app.get(&format!("/api/v1/records/{record}"), Some(&case.provider)).await;
+    let (amount, number) = (recorded(&seen, "fine_amount"), recorded(&seen, "decision_number"));
+    let client = provider_browser(&case, &case.provider_email).await;
+    let path = format!("/ui/provider/objections/{id}");
+    let (status, html) = page(&case.app, &client, &path).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(&format!("<tr><td><code>fine_amount</code></td><td>{amount}</td></tr>")), "{html}");
+    assert!(!html.contains(&number), "an uncontested field stays sealed: {html}");
+
+    // The page's entry names the contested field it opened, and only that one.
+    let fields: String = audit_entries::table
+        .filter(audit_entries::reason_code.eq(format!("objection:{id}")))
+        .filter(audit_entries::action.eq("provider_read"))
+        .order(audit_entries::sequence.desc())
+        .select(audit_entries::fields)
+        .first(&mut *case.app.platform.db.get().expect("connection"))
+        .expect("the page's entry");
+    assert_eq!(fields, r#"["fine_amount"]"#);
+
+    // After a correction the page shows the new value.
+    let csrf = csrf_of(&html);
+    let corrected =
+        [("csrf", csrf.as_str()), ("outcome", "corrected"), ("reason", "更正"), ("field.fine_amount", "500.00")];
+    let decided = post_form(&case, &client, &format!("{path}/decision"), &corrected).await;
+    assert_eq!(decided.status(), StatusCode::SEE_OTHER);
+    let (_, seen) = case.app.get(&format!("/api/v1/records/{record}"), Some(&case.provider)).await;
+    let now = recorded(&seen, "fine_amount");
+    assert_ne!(now, amount);
+    let (_, html) = page(&case.app, &client, &path).await;
+    assert!(html.contains(&format!("<td><code>fine_amount</code></td><td>{now}</td>")), "{html}");
 }

@@ -35,6 +35,8 @@ struct ObjectionPage {
     status: String,
     ground: String,
     fields: Vec<String>,
+    /// Each contested field with what the record holds now (`not_recorded` when it holds none).
+    recorded: Vec<(String, String)>,
     statement: String,
     filed_on: String,
     due_on: String,
@@ -65,7 +67,7 @@ pub(super) async fn page(
     let (id, request_id) = (id.into_inner(), request_id.to_string());
     let outcome =
         signed_in(&req, &platform, move |platform, actor| inbox::objection(platform, actor, &request_id, &id)).await;
-    let (token, Opened { view, record_type }) = match outcome {
+    let (token, Opened { view, record_type, mut recorded }) = match outcome {
         Ok(found) => found,
         Err(answer) => return answer(&req, &ctx),
     };
@@ -84,6 +86,11 @@ pub(super) async fn page(
         decidable: with_provider || view.status == "overdue",
         extendable: with_provider && !view.extension_used,
         pausable: with_provider,
+        recorded: view
+            .fields
+            .iter()
+            .map(|f| (f.clone(), recorded.remove(f).unwrap_or_else(|| p.not_recorded.to_owned())))
+            .collect(),
         fields: view.fields,
         record_id: view.record_id,
         record_version: view.record_version,
