@@ -100,6 +100,14 @@ pub fn list_organizations(
     Ok(Page { items, next_cursor })
 }
 
+/// One organization by id, for a form that opens an account in it (any page of the list).
+pub fn organization(platform: &Platform, actor: &Actor, id: &str) -> Result<OrganizationView, WorkflowError> {
+    actor.require(&[Role::Admin, Role::Officer])?;
+    let row =
+        organizations::find(&mut *platform.db.get()?, id)?.ok_or(WorkflowError::NotFound { what: "organization" })?;
+    Ok(OrganizationView { id: row.id, name: row.name, kind: row.kind })
+}
+
 /// The staff accounts (providers, requesters, officers, admins), oldest first, with their
 /// e-mail addresses opened for the administrator who manages them. Subjects' accounts are left
 /// out: their addresses are a person's data, and nothing an administrator does needs a list

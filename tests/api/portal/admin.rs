@@ -2,7 +2,8 @@
 //! lands on it; an organization registered through its form is listed (escaped) and known to
 //! the API; an account opened through its form can sign in to its own portal; a weak password
 //! is refused with the API's code and opens nothing; a form without the CSRF token changes
-//! nothing; another role gets the 403 page and cannot post either form.
+//! nothing; another role gets the 403 page and cannot post either form; an organization's row
+//! links to the account form with it chosen, from any page of the list.
 
 use super::{CANARY, browser_like, csrf_of, page, sign_in};
 use crate::helpers::{TestApp, spawn_app};
@@ -187,4 +188,39 @@ async fn the_admin_disables_a_staff_account_from_its_row() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (_, html) = page(&app, &client, "/ui/admin?done=disabled").await;
     assert!(html.contains("账户已停用"), "{html}");
+}
+
+#[tokio::test]
+async fn an_account_opens_in_an_organization_beyond_the_first_page() {
+    let app = spawn_app().await;
+    for n in 0..100 {
+        app.create_organization(&format!("机构{n}"), "enterprise").await;
+    }
+    // Ids grow with time: the newest is not on the first page of 100.
+    let last = app.create_organization("第一百零一个机构", "financial_institution").await;
+    let client = admin_browser(&app).await;
+    let (_, first) = page(&app, &client, "/ui/admin").await;
+    assert!(!first.contains(&format!(r#"<option value="{last}""#)), "not on the first page");
+    assert!(first.contains("/ui/admin?after="), "the list goes on: {first}");
+
+    let (status, chosen) = page(&app, &client, &format!("/ui/admin?organization={last}")).await;
+    assert_eq!(status, StatusCode::OK, "{chosen}");
+    assert!(chosen.contains(&format!(r#"<option value="{last}" selected>第一百零一个机构</option>"#)), "{chosen}");
+    let fields = [
+        ("csrf", csrf_of(&chosen)),
+        ("email", "bank-clerk@example.org".to_owned()),
+        ("password", "a-long-password-1".to_owned()),
+        ("role", "requester".to_owned()),
+        ("organization_id", last.clone()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(post(&app, &client, "/ui/admin/accounts", &fields).await.status(), StatusCode::SEE_OTHER);
+    let (status, session) = app.login("bank-clerk@example.org", "a-long-password-1").await;
+    assert_eq!(status, StatusCode::OK, "{session}");
+    let (_, accounts) = app.get("/api/v1/admin/accounts?limit=200", Some(&app.admin_token)).await;
+    let opened = accounts["items"].as_array().expect("items").iter().find(|a| a["email"] == "bank-clerk@example.org");
+    assert_eq!(opened.expect("listed")["organization_id"], last.as_str(), "{accounts}");
+
+    let (status, _) = page(&app, &client, "/ui/admin?organization=no-such-organization").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

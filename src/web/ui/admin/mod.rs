@@ -52,6 +52,10 @@ struct AdminPage {
     csrf: String,
     flash: Option<&'static str>,
     organizations: Vec<OrganizationRow>,
+    /// The account form's organizations, (id, name): this page's, and the chosen one first.
+    choices: Vec<(String, String)>,
+    /// The organization preselected in the account form (`?organization=`).
+    chosen: Option<String>,
     /// The cursor of the next page of organizations, if there is one.
     next: Option<String>,
     kinds: Vec<(&'static str, String)>,
@@ -82,20 +86,23 @@ struct OrganizationRow {
 struct Listing {
     after: Option<String>,
     accounts_after: Option<String>,
+    /// The organization the account form opens an account in (its row's link), from any page.
+    organization: Option<String>,
 }
 
 async fn show(req: HttpRequest, platform: web::Data<Platform>, listing: web::Query<Listing>) -> HttpResponse {
     let ctx = Ctx::of(&req);
-    let Listing { after, accounts_after } = listing.into_inner();
+    let Listing { after, accounts_after, organization } = listing.into_inner();
     let listed = signed_in(&req, &platform, move |platform, actor| {
         // Officers may list organizations through the API; this page is the administrator's.
         actor.require(&[Role::Admin])?;
         let organizations = manage_accounts::list_organizations(platform, actor, after.as_deref(), Some(LISTED))?;
         let accounts = manage_accounts::list_staff_accounts(platform, actor, accounts_after.as_deref(), Some(LISTED))?;
-        Ok((organizations, accounts, actor.account_id.clone()))
+        let chosen = organization.map(|id| manage_accounts::organization(platform, actor, &id)).transpose()?;
+        Ok((organizations, accounts, actor.account_id.clone(), chosen))
     })
     .await;
-    let (token, (Page { items, next_cursor }, accounts, me)) = match listed {
+    let (token, (Page { items, next_cursor }, accounts, me, chosen)) = match listed {
         Ok(done) => done,
         Err(answer) => return answer(&req, &ctx),
     };
@@ -114,6 +121,8 @@ async fn show(req: HttpRequest, platform: web::Data<Platform>, listing: web::Que
         a,
         csrf: session::csrf_token(&platform, &token),
         flash,
+        choices: choices(&items, chosen.as_ref()),
+        chosen: chosen.map(|o| o.id),
         organizations: items.into_iter().map(|o| row(o, &ctx)).collect(),
         next: next_cursor,
         kinds: OrganizationKind::ALL.iter().map(|k| (k.as_str(), label(ctx.lang, k.as_str()))).collect(),
@@ -147,6 +156,13 @@ fn account_row(
         can_disable,
         can_hold_token,
     }
+}
+
+/// The account form's choices: the chosen organization (which may be on another page of the
+/// list), then this page's.
+fn choices(listed: &[OrganizationView], chosen: Option<&OrganizationView>) -> Vec<(String, String)> {
+    let others = listed.iter().filter(|o| chosen.is_none_or(|c| c.id != o.id));
+    chosen.into_iter().chain(others).map(|o| (o.id.clone(), o.name.clone())).collect()
 }
 
 fn row(organization: OrganizationView, ctx: &Ctx) -> OrganizationRow {
