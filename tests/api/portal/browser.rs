@@ -1,7 +1,8 @@
 //! A real browser: headless Chromium driven over the WebDriver HTTP protocol (plain JSON calls
 //! with reqwest). A subject signs in through the form, sees its record and writes a statement
 //! through the records page's form; a provider signs in through the same form, lands on its
-//! inbox, opens the subject's objection and decides it. Skipped with a notice when
+//! inbox, opens the subject's objection and decides it; the admin registers an organization
+//! and issues a machine token from a provider's row. Skipped with a notice when
 //! `/usr/bin/chromium` or `/usr/bin/chromedriver` is missing.
 
 use super::subject_with_record;
@@ -243,6 +244,11 @@ async fn the_admin_registers_an_organization_in_a_real_browser() {
         return;
     }
     let app = spawn_app().await;
+    let (_, provider) = app.provider().await;
+    let (email, _) = app.credentials.lock().expect("lock").get(&provider).cloned().expect("credentials");
+    let (_, accounts) = app.get("/api/v1/admin/accounts?limit=200", Some(&app.admin_token)).await;
+    let listed = accounts["items"].as_array().expect("items").iter().find(|a| a["email"] == email.as_str());
+    let provider_id = listed.expect("the provider's account")["id"].as_str().expect("id").to_owned();
     let profile = tempfile::tempdir().expect("profile dir");
     let driver = Driver::start().await;
     let session = open(&driver, profile.path()).await;
@@ -253,5 +259,15 @@ async fn the_admin_registers_an_organization_in_a_real_browser() {
     session.click("form[action='/ui/admin/organizations'] button[type=submit]").await;
     let listed = session.source_at("/ui/admin?done=organization").await;
     assert!(listed.contains("机构已登记。") && listed.contains("<td>南京市浏览器测试局</td>"), "{listed}");
+
+    // A machine token from the provider's row: shown once, and it works against the API.
+    session.click(&format!("form[action='/ui/admin/accounts/{provider_id}/tokens'] button[type=submit]")).await;
+    let issued = session.source_at("/tokens").await;
+    assert!(issued.contains("<h1>机器令牌已签发</h1>"), "{issued}");
+    let marker = r#"id="machine_token" readonly="" value=""#;
+    let start = issued.find(marker).expect("the token field") + marker.len();
+    let token = issued[start..].split('"').next().expect("token");
+    let (status, body) = app.get("/api/v1/records", Some(token)).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
     session.close().await;
 }
