@@ -53,6 +53,9 @@ enum Command {
     /// The access log: verify its chain, print the checkpoint public key.
     #[command(subcommand)]
     Audit(cli::AuditCommand),
+    /// Copy the embedded SQLite database, while it serves, into a new file (0600). The master
+    /// key is not in the copy: keep the key file separately. PostgreSQL: use pg_dump.
+    Backup { file: PathBuf },
 }
 
 fn main() -> std::process::ExitCode {
@@ -76,6 +79,7 @@ fn main() -> std::process::ExitCode {
             Command::Import { file, organization } => cli::import(settings, &file, &organization),
             Command::Audit(command) => cli::audit(settings, command),
             Command::Demo => cli::demo(settings),
+            Command::Backup { file } => cli::backup(settings, &file),
         });
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

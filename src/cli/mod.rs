@@ -226,3 +226,16 @@ pub fn audit(settings: Settings, command: AuditCommand) -> anyhow::Result<()> {
         }
     }
 }
+
+pub fn backup(settings: Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let platform = CommandPlatform::prepare(settings)?;
+    let report = workflow::backup::backup(&platform, file).with_context(|| format!("backup to {}", file.display()))?;
+    println!(
+        "backed up {} bytes to {} (checked; its access-log entry is no. {}). The master key is not in it: \
+         keep the key file (or CREDIT_MASTER_KEY) separately, or the copy cannot be read.",
+        report.bytes,
+        file.display(),
+        report.entry_sequence
+    );
+    Ok(())
+}

@@ -18,6 +18,9 @@ pub enum StorageError {
     /// A stored value that does not have its format (a damaged row).
     #[error("malformed stored value: {0}")]
     Malformed(&'static str),
+    /// What this backend does not do here (the message says what to use instead).
+    #[error("not supported on this database: {0}")]
+    Unsupported(&'static str),
     #[error("database error: {0}")]
     Query(diesel::result::Error),
 }

@@ -66,6 +66,7 @@ pub mod audit_append_pg;
 pub mod audit_log;
 pub mod audit_scan;
 pub mod authorizations;
+pub mod backup;
 pub mod cell_set;
 pub mod contacts;
 pub mod keys;

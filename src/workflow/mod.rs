@@ -13,6 +13,7 @@ pub mod actor;
 pub mod audit_integrity;
 pub mod audit_review;
 pub mod authorizations;
+pub mod backup;
 pub mod bootstrap;
 pub mod change_record;
 pub mod clock;

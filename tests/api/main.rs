@@ -11,6 +11,7 @@ mod audit;
 mod audit_jobs;
 mod audit_officer;
 mod audit_tamper;
+mod backup;
 mod foundation;
 mod keys;
 mod notify;
