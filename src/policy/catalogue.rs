@@ -43,6 +43,9 @@ pub enum FieldClass {
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     pub name: String,
+    /// What pages show for the field, in Chinese and in English (the wire keeps `name`).
+    pub label_zh: String,
+    pub label_en: String,
     #[serde(rename = "type")]
     pub field_type: FieldType,
     /// The allowed values of an enum field (and only of an enum field).

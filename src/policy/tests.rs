@@ -73,6 +73,19 @@ fn unknown_key_is_named_with_its_full_path() {
 }
 
 #[test]
+fn every_field_has_both_labels_and_neither_is_blank() {
+    let set = PolicySet::load(&shipped_dir()).unwrap();
+    let penalty = set.catalogue.get("administrative_penalty").unwrap();
+    let fine = penalty.field("fine_amount").unwrap();
+    assert_eq!((fine.label_zh.as_str(), fine.label_en.as_str()), ("罚款金额（元）", "Fine (yuan)"));
+    let dir = broken_copy("catalogue.toml", |t| t.replacen("label_zh = \"许可证书名称\"", "label_zh = \"  \"", 1));
+    let err = load_err(&dir);
+    assert_eq!((err.code(), err.key()), ("invalid", "record_types[1].fields[1].label_zh"), "{err}");
+    let dir = broken_copy("catalogue.toml", |t| t.replacen("label_en = \"Licence name\"\n", "", 1));
+    assert_eq!(load_err(&dir).code(), "missing_key", "a missing label is refused");
+}
+
+#[test]
 fn unknown_top_level_and_purpose_keys_are_named() {
     let dir = broken_copy("workflow.toml", |t| format!("surprise = 1\n{t}"));
     assert_eq!((load_err(&dir).code(), load_err(&dir).key()), ("unknown_key", "surprise"));

@@ -46,6 +46,15 @@ pub(super) fn validate_type(at: &str, rt: &RecordType) -> Result<(), PolicyError
 }
 
 fn validate_field(fat: &str, field: &FieldSpec) -> Result<(), PolicyError> {
+    for (key, label) in [("label_zh", &field.label_zh), ("label_en", &field.label_en)] {
+        if label.trim().is_empty() {
+            return Err(PolicyError::invalid(
+                FILE,
+                format!("{fat}.{key}"),
+                "pages show this label; it must not be empty",
+            ));
+        }
+    }
     let is_enum = field.field_type == FieldType::Enum;
     if is_enum && field.values.is_empty() {
         return Err(PolicyError::invalid(FILE, format!("{fat}.values"), "an enum field needs values"));
