@@ -130,6 +130,11 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_shows_the_records_escaped
     assert!(html.contains("<h1>我的信用记录</h1>"), "{html}");
     assert!(html.contains("行政处罚信息") && html.contains("南京市市场监督管理局"), "{html}");
     assert!(html.contains("宁市监罚〔2026〕101号"), "{html}");
+    // Fields by their catalogue label, in the catalogue's order; the form still posts codes.
+    let number = html.find(r#"<th scope="row">处罚决定书文号</th>"#).expect("the first field, labelled");
+    let content = html.find(r#"<th scope="row">处罚内容</th>"#).expect("a later field, labelled");
+    assert!(number < content && !html.contains(r#"<th scope="row">penalty_content</th>"#), "{html}");
+    assert!(html.contains(r#"value="penalty_content"> <label"#) && html.contains(">处罚内容</label>"), "{html}");
     let escaped = ["&lt;script&gt;alert(", "&#60;script&#62;alert(&#39;portal&#39;)&#60;/script&#62;警告"];
     assert!(escaped.iter().any(|e| html.contains(e)), "the canary, escaped: {html}");
     assert!(!html.contains("<script"), "the canary must be escaped: {html}");
@@ -149,7 +154,8 @@ async fn the_access_log_page_names_the_requesting_organization() {
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("南京市商务局"), "{html}");
     assert!(html.contains("行政机关") && html.contains("准予") && !html.contains("administrative_organ"), "{html}");
-    assert!(html.contains("penalty_content"), "the fields read: {html}");
+    assert!(html.contains("<td>行政处罚信息：处罚决定日期、处罚决定书文号、"), "the fields read, by label: {html}");
+    assert!(html.contains("处罚内容") && !html.contains("penalty_content"), "{html}");
     // The instant stays exact in the markup and reads as Nanjing time (the clock: 01:00 UTC).
     assert!(html.contains(r#"<time datetime="2026-09-30T01:00:00"#), "{html}");
     assert!(html.contains(">2026-09-30 09:00:00</time>"), "shown in local time: {html}");

@@ -11,6 +11,7 @@
 mod actions;
 mod admin;
 mod authorizations;
+mod catalogue_words;
 mod guard;
 mod labels;
 mod login;

@@ -5,6 +5,7 @@
 //! Authentication and the use case share one blocking hop; an unknown, expired or revoked
 //! session goes back to the sign-in page (and its cookie is dropped), another role gets 403.
 
+use super::catalogue_words::{entry_fields, field_label, labelled, type_name};
 use super::guard::signed_in;
 use super::labels::label;
 use super::session;
@@ -29,8 +30,8 @@ struct RecordsPage {
 
 struct RecordRow {
     id: String,
-    /// The field names of the current version (the objection form's checkboxes).
-    field_names: Vec<String>,
+    /// The current version's fields, (code, label): the objection form's checkboxes.
+    field_names: Vec<(String, String)>,
     /// Whether the record still takes objections and statements.
     open: bool,
     /// The catalogue's name in the page language (the code when the type is unknown).
@@ -51,6 +52,7 @@ struct VersionRow {
     at: String,
     reason: Option<String>,
     source: String,
+    /// (label, value) in the page language.
     fields: Vec<(String, String)>,
 }
 
@@ -102,24 +104,25 @@ pub(super) async fn access_log(req: HttpRequest, platform: web::Data<Platform>) 
         lang: ctx.code(),
         t,
         csrf: session::csrf_token(&platform, &token),
-        rows: log.items.into_iter().map(|a| access_row(a, &ctx)).collect(),
+        rows: log.items.into_iter().map(|a| access_row(a, &platform, &ctx)).collect(),
     };
     page(&req, &ctx, StatusCode::OK, tpl.render(), Vec::new())
 }
 
 fn record_row(view: RecordView, platform: &Platform, ctx: &Ctx) -> RecordRow {
-    let type_name = platform.policies.catalogue.get(&view.record_type).map(|known| match ctx.lang {
-        super::text::Lang::En => known.name_en.clone(),
-        super::text::Lang::ZhCn => known.name_zh.clone(),
-    });
-    let field_names =
-        view.versions.iter().max_by_key(|v| v.version).map(|v| v.fields.keys().cloned().collect()).unwrap_or_default();
+    let record_type = view.record_type.clone();
+    let field_names = view
+        .versions
+        .iter()
+        .max_by_key(|v| v.version)
+        .map(|v| v.fields.keys().map(|f| (f.clone(), field_label(platform, ctx.lang, &record_type, f))).collect())
+        .unwrap_or_default();
     let open = crate::domain::record::RecordStatus::parse(&view.status).is_ok_and(|s| s.accepts_changes());
     RecordRow {
         id: view.id,
         field_names,
         open,
-        type_name: type_name.unwrap_or_else(|| view.record_type.clone()),
+        type_name: type_name(platform, ctx.lang, &record_type),
         record_type: view.record_type,
         category: label(ctx.lang, &view.category),
         status: label(ctx.lang, &view.status),
@@ -139,13 +142,13 @@ fn record_row(view: RecordView, platform: &Platform, ctx: &Ctx) -> RecordRow {
                     .source_document
                     .map(|d| format!("{} ({}, {})", d.number, d.date, d.authority))
                     .unwrap_or_default(),
-                fields: v.fields.into_iter().collect(),
+                fields: labelled(platform, ctx.lang, &record_type, v.fields),
             })
             .collect(),
     }
 }
 
-fn access_row(access: AccessView, ctx: &Ctx) -> AccessRow {
+fn access_row(access: AccessView, platform: &Platform, ctx: &Ctx) -> AccessRow {
     let t = ctx.t();
     let (organization, organization_kind) = match access.organization {
         Some(o) => (o.name, label(ctx.lang, &o.kind)),
@@ -163,7 +166,7 @@ fn access_row(access: AccessView, ctx: &Ctx) -> AccessRow {
         organization,
         organization_kind,
         purpose,
-        fields: access.fields.join(", "),
+        fields: entry_fields(platform, ctx.lang, &access.fields),
         decision: if access.decision == "allowed" { t.allowed } else { t.denied },
     }
 }

@@ -199,7 +199,7 @@ async fn a_provider_decides_an_objection_in_a_real_browser() {
 
     let inbox =
         session.sign_in(case.app.url("/ui/login"), &case.provider_email, "a-long-password-1", "/ui/provider").await;
-    assert!(inbox.contains("异议处理") && inbox.contains("fine_amount"), "{inbox}");
+    assert!(inbox.contains("异议处理") && inbox.contains("罚款金额（元）"), "{inbox}");
     session.click(&format!("a[href='/ui/provider/objections/{id}']")).await;
     let page = session.source_at(&format!("/ui/provider/objections/{id}")).await;
     assert!(page.contains("罚款金额有误"), "the subject's statement: {page}");

@@ -55,7 +55,7 @@ async fn the_inbox_lists_the_filed_objection_with_its_due_date_and_fields() {
     assert!(html.contains(&format!(r#"href="/ui/provider/objections/{id}""#)), "{html}");
     assert!(html.contains(&format!(r#"class="due">{due}</time>"#)), "{html}");
     assert!(html.contains("<td>行政处罚信息</td>") && html.contains("<td>提供单位核查中</td>"), "{html}");
-    assert!(html.contains("<td>fine_amount</td>"), "the contested field: {html}");
+    assert!(html.contains("<td>罚款金额（元）</td>"), "the contested field, by label: {html}");
     let (_, english) = page(&case.app, &client, "/ui/provider?lang=en").await;
     assert!(english.contains("<td>with the provider</td>") && english.contains("Working days left"), "{english}");
 }
@@ -258,7 +258,8 @@ async fn the_objection_page_shows_what_the_record_holds_for_the_contested_fields
     let path = format!("/ui/provider/objections/{id}");
     let (status, html) = page(&case.app, &client, &path).await;
     assert_eq!(status, StatusCode::OK, "{html}");
-    assert!(html.contains(&format!("<tr><td><code>fine_amount</code></td><td>{amount}</td></tr>")), "{html}");
+    let row = |value: &str| format!("<tr><td>罚款金额（元） <code>fine_amount</code></td><td>{value}</td></tr>");
+    assert!(html.contains(&row(&amount)), "{html}");
     assert!(!html.contains(&number), "an uncontested field stays sealed: {html}");
 
     // The page's entry names the contested field it opened, and only that one.
@@ -281,5 +282,5 @@ async fn the_objection_page_shows_what_the_record_holds_for_the_contested_fields
     let now = recorded(&seen, "fine_amount");
     assert_ne!(now, amount);
     let (_, html) = page(&case.app, &client, &path).await;
-    assert!(html.contains(&format!("<td><code>fine_amount</code></td><td>{now}</td>")), "{html}");
+    assert!(html.contains(&row(&now)), "{html}");
 }

@@ -2,6 +2,7 @@
 //! ones first by due date, each with its record type in the page language, status, due date,
 //! working days left and contested fields; below it a few of the organization's records.
 
+use super::super::catalogue_words::{field_label, type_name};
 use super::super::guard::signed_in;
 use super::super::labels::label;
 use super::super::text::{Lang, Text};
@@ -44,25 +45,17 @@ struct RecordRow {
     disputed: bool,
 }
 
-/// A catalogue type's name in `lang` (the code when the catalogue does not know it).
-pub(super) fn type_name(platform: &Platform, lang: Lang, code: &str) -> String {
-    platform
-        .policies
-        .catalogue
-        .get(code)
-        .map(|known| match lang {
-            Lang::En => known.name_en.clone(),
-            Lang::ZhCn => known.name_zh.clone(),
-        })
-        .unwrap_or_else(|| code.to_owned())
-}
-
 fn objection_row(item: InboxItem, platform: &Platform, lang: Lang) -> ObjectionRow {
     let s = item.summary;
     ObjectionRow {
         type_name: type_name(platform, lang, &item.record_type),
         status: label(lang, &s.status),
-        fields: item.fields.join(", "),
+        fields: item
+            .fields
+            .iter()
+            .map(|f| field_label(platform, lang, &item.record_type, f))
+            .collect::<Vec<_>>()
+            .join("、"),
         due_on: s.due_on.unwrap_or_default(),
         days_left: s.days_left,
         filed_on: s.filed_on,

@@ -4,12 +4,12 @@
 //! apply in its status.
 //! Whether a form is shown is only a convenience: the use cases behind them decide.
 
+use super::super::catalogue_words::{field_label, type_name};
 use super::super::guard::signed_in;
 use super::super::labels::label;
 use super::super::objections::ground_label;
 use super::super::text::Text;
 use super::super::{Ctx, page as render, session};
-use super::inbox::type_name;
 use super::text::ProviderText;
 use super::{flash, objection_path};
 use crate::workflow::Platform;
@@ -34,9 +34,12 @@ struct ObjectionPage {
     record_version: i32,
     status: String,
     ground: String,
-    fields: Vec<String>,
-    /// Each contested field with what the record holds now (`not_recorded` when it holds none).
-    recorded: Vec<(String, String)>,
+    /// The contested fields, (code, label): the code names the decision form's inputs.
+    fields: Vec<(String, String)>,
+    /// The contested fields' labels, for the summary.
+    contested: String,
+    /// Each contested field's (code, label, what the record holds now or `not_recorded`).
+    recorded: Vec<(String, String, String)>,
     statement: String,
     filed_on: String,
     due_on: String,
@@ -73,6 +76,8 @@ pub(super) async fn page(
     };
     let (t, p, lang) = (ctx.t(), ProviderText::of(ctx.lang), ctx.lang);
     let with_provider = view.status == "with_provider";
+    let fields: Vec<(String, String)> =
+        view.fields.iter().map(|f| (f.clone(), field_label(&platform, lang, &record_type, f))).collect();
     let tpl = ObjectionPage {
         lang: ctx.code(),
         t,
@@ -86,12 +91,12 @@ pub(super) async fn page(
         decidable: with_provider || view.status == "overdue",
         extendable: with_provider && !view.extension_used,
         pausable: with_provider,
-        recorded: view
-            .fields
+        recorded: fields
             .iter()
-            .map(|f| (f.clone(), recorded.remove(f).unwrap_or_else(|| p.not_recorded.to_owned())))
+            .map(|(f, l)| (f.clone(), l.clone(), recorded.remove(f).unwrap_or_else(|| p.not_recorded.to_owned())))
             .collect(),
-        fields: view.fields,
+        contested: fields.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join("、"),
+        fields,
         record_id: view.record_id,
         record_version: view.record_version,
         statement: view.statement,

@@ -13,6 +13,7 @@
 mod text;
 
 use super::actions::act;
+use super::catalogue_words::{labelled, type_name};
 use super::guard::signed_in;
 use super::labels::label;
 use super::text::{Lang, Text};
@@ -176,16 +177,11 @@ fn answer_view(answer: QueryAnswer, platform: &Platform, lang: Lang) -> AnswerVi
         .records
         .into_iter()
         .map(|r| RecordView {
-            type_name: platform
-                .policies
-                .catalogue
-                .get(&r.record_type)
-                .map(|known| if lang == Lang::En { known.name_en.clone() } else { known.name_zh.clone() })
-                .unwrap_or_else(|| r.record_type.clone()),
+            type_name: type_name(platform, lang, &r.record_type),
             category: label(lang, &r.category),
             version: r.version,
             disputed: r.disputed,
-            fields: r.fields.into_iter().collect(),
+            fields: labelled(platform, lang, &r.record_type, r.fields),
             statement: r.statement,
         })
         .collect();

@@ -1,0 +1,82 @@
+//! The catalogue's words on the portal's pages: a record type's name and a field's label in
+//! the page language (`policies/catalogue.toml`). The JSON API, the access log and every form
+//! value keep the codes; only what a person reads changes. A code the catalogue does not know
+//! is shown as it is, so nothing is ever hidden.
+
+use super::text::Lang;
+use crate::workflow::Platform;
+
+/// A record type's name in `lang`.
+pub(super) fn type_name(platform: &Platform, lang: Lang, code: &str) -> String {
+    match platform.policies.catalogue.get(code) {
+        Some(known) if lang == Lang::En => known.name_en.clone(),
+        Some(known) => known.name_zh.clone(),
+        None => code.to_owned(),
+    }
+}
+
+/// A field's label in `lang`, as the catalogue names it for `record_type`.
+pub(super) fn field_label(platform: &Platform, lang: Lang, record_type: &str, field: &str) -> String {
+    match platform.policies.catalogue.get(record_type).and_then(|known| known.field(field)) {
+        Some(spec) if lang == Lang::En => spec.label_en.clone(),
+        Some(spec) => spec.label_zh.clone(),
+        None => field.to_owned(),
+    }
+}
+
+/// The fields an access-log entry names (`record_type.field`), for a person: grouped by
+/// record type in the order they appear, as "type: label, label; type: label". A name without
+/// its type is shown with the label of the first type that has it (a name means the same in
+/// every type that uses it).
+pub(super) fn entry_fields(platform: &Platform, lang: Lang, fields: &[String]) -> String {
+    let (list, next_type) = if lang == Lang::En { (", ", "; ") } else { ("、", "；") };
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for qualified in fields {
+        let (heading, label) = match qualified.split_once('.') {
+            Some((record_type, field)) => {
+                (type_name(platform, lang, record_type), field_label(platform, lang, record_type, field))
+            }
+            None => (String::new(), any_field_label(platform, lang, qualified)),
+        };
+        match groups.iter_mut().find(|(h, _)| *h == heading) {
+            Some((_, labels)) => labels.push(label),
+            None => groups.push((heading, vec![label])),
+        }
+    }
+    let separator = if lang == Lang::En { ": " } else { "：" };
+    let shown: Vec<String> = groups
+        .into_iter()
+        .map(|(heading, labels)| match heading.is_empty() {
+            true => labels.join(list),
+            false => format!("{heading}{separator}{}", labels.join(list)),
+        })
+        .collect();
+    shown.join(next_type)
+}
+
+fn any_field_label(platform: &Platform, lang: Lang, field: &str) -> String {
+    match platform.policies.catalogue.iter().find_map(|known| known.field(field)) {
+        Some(spec) if lang == Lang::En => spec.label_en.clone(),
+        Some(spec) => spec.label_zh.clone(),
+        None => field.to_owned(),
+    }
+}
+
+/// `(field, value)` pairs with each field's label in place of its code, in the catalogue's
+/// order of the fields (fields it does not know last, in the given order).
+pub(super) fn labelled(
+    platform: &Platform,
+    lang: Lang,
+    record_type: &str,
+    fields: impl IntoIterator<Item = (String, String)>,
+) -> Vec<(String, String)> {
+    let known = platform.policies.catalogue.get(record_type);
+    let place = |field: &str| known.and_then(|t| t.fields.iter().position(|spec| spec.name == field));
+    let mut pairs: Vec<(Option<usize>, String, String)> = fields
+        .into_iter()
+        .map(|(field, value)| (place(&field), field_label(platform, lang, record_type, &field), value))
+        .collect();
+    // Stable: fields the catalogue does not know (`None`) keep their order, after the others.
+    pairs.sort_by_key(|(place, _, _)| place.unwrap_or(usize::MAX));
+    pairs.into_iter().map(|(_, label, value)| (label, value)).collect()
+}
