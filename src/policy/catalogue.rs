@@ -51,6 +51,11 @@ pub struct FieldSpec {
     /// The allowed values of an enum field (and only of an enum field).
     #[serde(default)]
     pub values: Vec<String>,
+    /// What pages show for each of `values`, in the same order (enum fields only).
+    #[serde(default)]
+    pub values_zh: Vec<String>,
+    #[serde(default)]
+    pub values_en: Vec<String>,
     pub required: bool,
     pub class: FieldClass,
     /// income, deposits, securities, insurance, real estate, tax amounts. For a natural

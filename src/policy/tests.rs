@@ -83,6 +83,10 @@ fn every_field_has_both_labels_and_neither_is_blank() {
     assert_eq!((err.code(), err.key()), ("invalid", "record_types[1].fields[1].label_zh"), "{err}");
     let dir = broken_copy("catalogue.toml", |t| t.replacen("label_en = \"Licence name\"\n", "", 1));
     assert_eq!(load_err(&dir).code(), "missing_key", "a missing label is refused");
+    let severity = penalty.field("severity").unwrap();
+    assert_eq!(severity.values_zh, ["轻微", "一般", "严重"]);
+    let dir = broken_copy("catalogue.toml", |t| t.replacen(", \"严重\"]", "]", 1));
+    assert_eq!(load_err(&dir).key(), "record_types[2].fields[4].values_zh", "one word per value");
 }
 
 #[test]

@@ -135,6 +135,7 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_shows_the_records_escaped
     let content = html.find(r#"<th scope="row">处罚内容</th>"#).expect("a later field, labelled");
     assert!(number < content && !html.contains(r#"<th scope="row">penalty_content</th>"#), "{html}");
     assert!(html.contains(r#"value="penalty_content"> <label"#) && html.contains(">处罚内容</label>"), "{html}");
+    assert!(html.contains(r#"<th scope="row">违法情节</th><td>一般</td>"#), "an enum value in words: {html}");
     let escaped = ["&lt;script&gt;alert(", "&#60;script&#62;alert(&#39;portal&#39;)&#60;/script&#62;警告"];
     assert!(escaped.iter().any(|e| html.contains(e)), "the canary, escaped: {html}");
     assert!(!html.contains("<script"), "the canary must be escaped: {html}");

@@ -62,6 +62,12 @@ fn validate_field(fat: &str, field: &FieldSpec) -> Result<(), PolicyError> {
     if !is_enum && !field.values.is_empty() {
         return Err(PolicyError::invalid(FILE, format!("{fat}.values"), "only enum fields have values"));
     }
+    for (key, words) in [("values_zh", &field.values_zh), ("values_en", &field.values_en)] {
+        if words.len() != field.values.len() || words.iter().any(|w| w.trim().is_empty()) {
+            let reason = "pages show these words: one non-empty entry for each of `values`, in its order";
+            return Err(PolicyError::invalid(FILE, format!("{fat}.{key}"), reason));
+        }
+    }
     let mut seen = BTreeSet::new();
     for (v, value) in field.values.iter().enumerate() {
         check_code(&format!("{fat}.values[{v}]"), value)?;

@@ -4,6 +4,7 @@
 //! is shown as it is, so nothing is ever hidden.
 
 use super::text::Lang;
+use crate::policy::catalogue::FieldSpec;
 use crate::workflow::Platform;
 
 /// A record type's name in `lang`.
@@ -62,8 +63,9 @@ fn any_field_label(platform: &Platform, lang: Lang, field: &str) -> String {
     }
 }
 
-/// `(field, value)` pairs with each field's label in place of its code, in the catalogue's
-/// order of the fields (fields it does not know last, in the given order).
+/// `(field, value)` pairs with each field's label in place of its code and an enum value's
+/// words in place of the value, in the catalogue's order of the fields (fields it does not
+/// know last, in the given order).
 pub(super) fn labelled(
     platform: &Platform,
     lang: Lang,
@@ -74,9 +76,19 @@ pub(super) fn labelled(
     let place = |field: &str| known.and_then(|t| t.fields.iter().position(|spec| spec.name == field));
     let mut pairs: Vec<(Option<usize>, String, String)> = fields
         .into_iter()
-        .map(|(field, value)| (place(&field), field_label(platform, lang, record_type, &field), value))
+        .map(|(field, value)| {
+            let words = known.and_then(|t| t.field(&field)).and_then(|spec| value_words(spec, lang, &value));
+            (place(&field), field_label(platform, lang, record_type, &field), words.unwrap_or(value))
+        })
         .collect();
     // Stable: fields the catalogue does not know (`None`) keep their order, after the others.
     pairs.sort_by_key(|(place, _, _)| place.unwrap_or(usize::MAX));
     pairs.into_iter().map(|(_, label, value)| (label, value)).collect()
+}
+
+/// The words for an enum field's `value` in `lang` (`None`: not an enum value the field knows).
+fn value_words(spec: &FieldSpec, lang: Lang, value: &str) -> Option<String> {
+    let at = spec.values.iter().position(|v| v == value)?;
+    let words = if lang == Lang::En { &spec.values_en } else { &spec.values_zh };
+    words.get(at).cloned()
 }
