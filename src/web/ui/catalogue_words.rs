@@ -25,9 +25,9 @@ pub(super) fn field_label(platform: &Platform, lang: Lang, record_type: &str, fi
     }
 }
 
-/// The fields an access-log entry names (`record_type.field`), for a person: grouped by
-/// record type in the order they appear, as "type: label, label; type: label". A name without
-/// its type is shown with the label of the first type that has it (a name means the same in
+/// Field names for a person: an access-log entry's (`record_type.field`) grouped by record type
+/// in the order they appear, as "type: label, label; type: label"; a bare name (an objection's
+/// contested fields) with the label of the first type that has it (a name means the same in
 /// every type that uses it).
 pub(super) fn entry_fields(platform: &Platform, lang: Lang, fields: &[String]) -> String {
     let (list, next_type) = if lang == Lang::En { (", ", "; ") } else { ("、", "；") };

@@ -5,6 +5,7 @@
 //! form of the records page (`POST /ui/me/records/{id}/statement` -> `record_statement::put`).
 
 use super::actions::{CsrfForm, act_then_show, flash};
+use super::catalogue_words::entry_fields;
 use super::guard::signed_in;
 use super::labels::label;
 use super::session;
@@ -74,7 +75,7 @@ pub(super) async fn page(req: HttpRequest, platform: web::Data<Platform>, reques
         .map(|v| Row {
             open: v.status.parse::<ObjectionStatus>().is_ok_and(|s| s.is_open()),
             ground: ground_label(t, &v.ground),
-            fields: v.fields.join(", "),
+            fields: entry_fields(&platform, ctx.lang, &v.fields),
             id: v.id,
             status: label(ctx.lang, &v.status),
             filed_on: v.filed_on,

@@ -117,7 +117,7 @@ async fn an_objection_is_filed_from_the_records_page_seen_with_its_due_date_and_
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("异议已提交。") && html.contains("信息有错误或遗漏"), "{html}");
     assert!(html.contains(r#"<time datetime="2026-10-10" class="due">2026-10-10</time>"#), "due 2026-10-10: {html}");
-    assert!(html.contains("penalty_content"), "{html}");
+    assert!(html.contains("<dd>处罚决定日期、处罚内容</dd>"), "the contested fields by label: {html}");
     // The timeline in words, not codes.
     for event in ["提出异议", "受理", "转交提供单位"] {
         assert!(html.contains(&format!("<td>{event}</td>")), "timeline {event}: {html}");
