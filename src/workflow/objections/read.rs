@@ -12,10 +12,11 @@ use super::{Actor, Platform, WorkflowError, parse_date, visible};
 use crate::audit::{Action, Decision, NewEntry};
 use crate::crypto::CellCipher;
 use crate::domain::Role;
+use crate::storage::AnyConnection;
 use crate::storage::objections::{self as rows, ObjectionRow, Scope};
-use crate::storage::{AnyConnection, records};
+use crate::storage::records::{self, RecordRow};
 use crate::workflow::manage_accounts::Page;
-use crate::workflow::{record_cells, subjects};
+use crate::workflow::{access_log, record_cells, subjects};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -178,11 +179,20 @@ fn open(
     let mut conn = platform.db.get()?;
     let row = visible(&mut conn, actor, id)?;
     let contested: Vec<String> = serde_json::from_str(&row.fields).map_err(WorkflowError::internal)?;
-    log_read(platform, actor, request_id, &row, if with_recorded { &contested } else { &[] })?;
+    // The record first: its entry names the fields as every entry does, `record_type.field`.
+    let record = match with_recorded {
+        true => Some(records::find(&mut conn, &row.record_id)?.ok_or(WorkflowError::NotFound { what: "record" })?),
+        false => None,
+    };
+    let disclosed = match &record {
+        Some(record) => access_log::field_names(contested.iter().map(|f| (record.record_type.as_str(), f.as_str()))),
+        None => Vec::new(),
+    };
+    log_read(platform, actor, request_id, &row, &disclosed)?;
     let cipher = subjects::cipher_by_subject(&mut conn, platform, &row.subject_id)?;
-    let recorded = match with_recorded {
-        true => recorded_values(&mut conn, &cipher, &row.record_id, &contested)?,
-        false => BTreeMap::new(),
+    let recorded = match &record {
+        Some(record) => recorded_values(&mut conn, &cipher, record, &contested)?,
+        None => BTreeMap::new(),
     };
     let statement = cipher.open_string("objections", "statement", &row.id, &row.statement_cell)?;
     let events = rows::events_of(&mut conn, &row.id)?
@@ -246,10 +256,9 @@ fn open(
 fn recorded_values(
     conn: &mut AnyConnection,
     cipher: &CellCipher,
-    record_id: &str,
+    record: &RecordRow,
     fields: &[String],
 ) -> Result<BTreeMap<String, String>, WorkflowError> {
-    let record = records::find(conn, record_id)?.ok_or(WorkflowError::NotFound { what: "record" })?;
     let versions = records::versions_of(conn, std::slice::from_ref(&record.id))?;
     let Some(current) = versions.iter().find(|v| v.id == record.current_version_id) else {
         return Ok(BTreeMap::new());

@@ -270,7 +270,7 @@ async fn the_objection_page_shows_what_the_record_holds_for_the_contested_fields
         .select(audit_entries::fields)
         .first(&mut *case.app.platform.db.get().expect("connection"))
         .expect("the page's entry");
-    assert_eq!(fields, r#"["fine_amount"]"#);
+    assert_eq!(fields, r#"["administrative_penalty.fine_amount"]"#);
 
     // After a correction the page shows the new value.
     let csrf = csrf_of(&html);
