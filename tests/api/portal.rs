@@ -194,6 +194,8 @@ async fn the_english_switch_changes_the_heading_and_is_remembered() {
     let (_, html) = page(&app, &client, "/ui/me?lang=en").await;
     assert!(html.contains(r#"<html lang="en">"#) && html.contains("<h1>My credit records</h1>"), "{html}");
     assert!(html.contains("Administrative penalty"), "{html}");
+    let fine = r#"<th scope="row">Fine (yuan)</th>"#;
+    assert!(html.contains(fine) && html.contains(r#"<th scope="row">Severity</th><td>general</td>"#), "{html}");
     let (_, html) = page(&app, &client, "/ui/me/access-log").await;
     assert!(html.contains("<h1>Access log (who looked at my data)</h1>"), "{html}");
     let (_, html) = page(&app, &client, "/ui/me?lang=zh-CN").await;
