@@ -76,6 +76,12 @@ impl Application {
                 platform.clone(),
                 crate::jobs::checkpoint_mail::run_once,
             ),
+            crate::jobs::spawn_every(
+                "query_volume",
+                crate::jobs::query_volume::INTERVAL,
+                platform.clone(),
+                crate::jobs::query_volume::run_once,
+            ),
         ];
         tracing::info!(port, backend = platform.db.backend().as_str(), "listening");
         let sender = Self::start_sender(&platform)?;

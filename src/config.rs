@@ -138,11 +138,19 @@ pub struct AuditSettings {
     pub checkpoint_every_entries: u64,
     /// ... or after this many seconds, whichever comes first.
     pub checkpoint_interval_seconds: u64,
+    /// the officers are alerted when one organization makes more queries than this in
+    /// an hour (0: never).
+    pub query_alert_per_hour: i64,
 }
 
 impl Default for AuditSettings {
     fn default() -> Self {
-        Self { batch_max: 256, checkpoint_every_entries: 1000, checkpoint_interval_seconds: 60 }
+        Self {
+            batch_max: 256,
+            checkpoint_every_entries: 1000,
+            checkpoint_interval_seconds: 60,
+            query_alert_per_hour: 2000,
+        }
     }
 }
 

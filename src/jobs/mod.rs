@@ -5,6 +5,7 @@
 
 pub mod checkpoint_mail;
 pub mod deadlines;
+pub mod query_volume;
 pub mod retention;
 
 use crate::workflow::{Platform, WorkflowError};

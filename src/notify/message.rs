@@ -11,7 +11,7 @@ mod oversight;
 mod subject;
 
 pub use oversight::{
-    CheckpointCreated, DeadlineBreached, DeadlineReminder, NewObjectionForProvider, RecordChange,
+    CheckpointCreated, DeadlineBreached, DeadlineReminder, NewObjectionForProvider, QueryVolumeAlert, RecordChange,
     RecordCorrectedForRecipient, ReviewOverdue, ReviewReminder,
 };
 pub use subject::{

@@ -227,3 +227,25 @@ pub fn list_checkpoints(
     }
     Ok(query.order(audit_checkpoints::size.desc()).limit(limit).load(conn)?)
 }
+
+/// Organizations with at least `at_least` query entries (allowed or denied) in `[from, to)`,
+/// each with its count, busiest first: the volume check of R-20. Reads the `at` index range.
+pub fn query_counts_between(
+    conn: &mut AnyConnection,
+    from: Timestamp,
+    to: Timestamp,
+    at_least: i64,
+) -> Result<Vec<(String, i64)>, StorageError> {
+    let counted = diesel::dsl::count_star();
+    let rows: Vec<(Option<String>, i64)> = audit_entries::table
+        .filter(audit_entries::action.eq("query"))
+        .filter(audit_entries::at.ge(from))
+        .filter(audit_entries::at.lt(to))
+        .filter(audit_entries::organization_id.is_not_null())
+        .group_by(audit_entries::organization_id)
+        .having(counted.ge(at_least))
+        .select((audit_entries::organization_id, counted))
+        .order((counted.desc(), audit_entries::organization_id))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(org, n)| Some((org?, n))).collect())
+}

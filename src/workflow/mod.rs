@@ -32,6 +32,7 @@ pub mod platform;
 mod query_disclosure;
 mod query_reads;
 pub mod query_subject;
+pub mod query_volume;
 pub mod read_records;
 pub mod record_cells;
 pub mod record_statement;

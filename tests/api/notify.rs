@@ -19,6 +19,7 @@ use credit_platform::workflow::{Platform, WorkflowError, bootstrap, mail, shred_
 use std::collections::HashSet;
 
 mod job;
+mod volume;
 
 pub(crate) fn decided(reasons: &str) -> ObjectionDecided {
     ObjectionDecided {

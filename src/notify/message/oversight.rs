@@ -90,6 +90,19 @@ pub struct CheckpointCreated {
     pub created_at: String,
 }
 
+/// To the officers: one organization queried more than the hourly threshold in a clock
+/// hour. Names the organization and counts, never whom it queried.
+#[derive(Debug, Clone)]
+pub struct QueryVolumeAlert {
+    pub organization: String,
+    pub organization_id: String,
+    pub queries: i64,
+    pub threshold: i64,
+    /// RFC 3339 UTC, the hour's start and end.
+    pub from: String,
+    pub to: String,
+}
+
 impl NewObjectionForProvider {
     pub fn ground_zh(&self) -> &'static str {
         ground_label(self.ground, Locale::ZhCn)
@@ -198,4 +211,13 @@ email!(
     "email/checkpoint_created/subject.en.txt",
     "email/checkpoint_created/body.zh.txt",
     "email/checkpoint_created/body.en.txt"
+);
+email!(
+    QueryVolumeAlert,
+    "query_volume_alert",
+    QueryVolumeAlertText,
+    "email/query_volume_alert/subject.zh.txt",
+    "email/query_volume_alert/subject.en.txt",
+    "email/query_volume_alert/body.zh.txt",
+    "email/query_volume_alert/body.en.txt"
 );

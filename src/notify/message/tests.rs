@@ -53,13 +53,21 @@ fn all() -> Vec<Box<dyn Email>> {
             public_key_hex: "ef".repeat(32),
             created_at: "2026-10-08T01:00:00Z".into(),
         }),
+        Box::new(QueryVolumeAlert {
+            organization: "南京市某银行".into(),
+            organization_id: id(),
+            queries: 2401,
+            threshold: 2000,
+            from: "2026-10-08T01:00:00Z".into(),
+            to: "2026-10-08T02:00:00Z".into(),
+        }),
     ]
 }
 
 #[test]
 fn every_message_renders_in_both_languages_with_a_one_line_subject() {
     let messages = all();
-    assert_eq!(messages.len(), 12);
+    assert_eq!(messages.len(), 13);
     for message in &messages {
         for locale in [Locale::ZhCn, Locale::En] {
             let rendered = message.render(locale).expect("renders");

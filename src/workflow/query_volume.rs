@@ -1,0 +1,43 @@
+//! R-20, anomalous volume: "alerts on anomalous volume" of queries. Each pass looks at the last
+//! complete clock hour (UTC) of the access log and mails the compliance officers about every
+//! organization that made more queries than `audit.query_alert_per_hour` in it, allowed or
+//! refused alike (a flood of refusals is probing).
+//!
+//! Contract: one alert per organization, hour and officer, however many passes or instances
+//! run (the outbox's dedupe key is the organization and the hour); the message names the
+//! organization and the counts, never a queried subject; a threshold of 0 turns it off. A
+//! fixed hour, not a sliding window, so every pass of every instance judges the same rows.
+
+use super::notices::{To, send};
+use super::{Platform, WorkflowError};
+use crate::notify::message::QueryVolumeAlert;
+use crate::storage::{audit_log, organizations};
+use chrono::{DurationRound, TimeDelta};
+
+/// Checks the last complete hour; returns how many alert messages it queued.
+pub fn alert_last_hour(platform: &Platform) -> Result<usize, WorkflowError> {
+    let threshold = platform.settings.audit.query_alert_per_hour;
+    if threshold <= 0 {
+        return Ok(0);
+    }
+    let to = platform.clock.now().duration_trunc(TimeDelta::hours(1)).map_err(WorkflowError::internal)?;
+    let from = to - TimeDelta::hours(1);
+    let mut conn = platform.db.get()?;
+    let busy = audit_log::query_counts_between(&mut conn, from.naive_utc(), to.naive_utc(), threshold + 1)?;
+    let mut queued = 0;
+    for (organization_id, queries) in busy {
+        let name = organizations::find(&mut conn, &organization_id)?.map(|o| o.name).unwrap_or_default();
+        let message = QueryVolumeAlert {
+            organization: name,
+            organization_id: organization_id.clone(),
+            queries,
+            threshold,
+            from: from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            to: to.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        };
+        let key = format!("query_volume:{organization_id}:{}", from.timestamp());
+        let cipher = &platform.keys.platform_cipher;
+        queued += platform.db.transaction(|tx| send(tx, platform, cipher, To::Officers, &message, &key))?;
+    }
+    Ok(queued)
+}
