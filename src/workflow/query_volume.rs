@@ -7,6 +7,9 @@
 //! run (the outbox's dedupe key is the organization and the hour); the message names the
 //! organization and the counts, never a queried subject; a threshold of 0 turns it off. A
 //! fixed hour, not a sliding window, so every pass of every instance judges the same rows.
+//! Each pass reads the hour's entries through the `at` index (its cost grows with the hour's
+//! volume, not the log's size). An hour is checked during the next hour only: if no instance
+//! runs a pass then, it is not checked later.
 
 use super::notices::{To, send};
 use super::{Platform, WorkflowError};
