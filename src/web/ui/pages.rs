@@ -28,32 +28,33 @@ struct RecordsPage {
     records: Vec<RecordRow>,
 }
 
-struct RecordRow {
-    id: String,
+/// One record as the portal shows it (the subject's records page, the provider's record page).
+pub(super) struct RecordRow {
+    pub(super) id: String,
     /// The current version's fields, (code, label): the objection form's checkboxes.
-    field_names: Vec<(String, String)>,
+    pub(super) field_names: Vec<(String, String)>,
     /// Whether the record still takes objections and statements.
-    open: bool,
+    pub(super) open: bool,
     /// The catalogue's name in the page language (the code when the type is unknown).
-    type_name: String,
-    record_type: String,
-    category: String,
-    status: String,
-    disputed: bool,
-    disclose_until: String,
-    provider: String,
-    statement: Option<String>,
-    versions: Vec<VersionRow>,
+    pub(super) type_name: String,
+    pub(super) record_type: String,
+    pub(super) category: String,
+    pub(super) status: String,
+    pub(super) disputed: bool,
+    pub(super) disclose_until: String,
+    pub(super) provider: String,
+    pub(super) statement: Option<String>,
+    pub(super) versions: Vec<VersionRow>,
 }
 
-struct VersionRow {
-    version: i32,
-    change_kind: String,
-    at: String,
-    reason: Option<String>,
-    source: String,
+pub(super) struct VersionRow {
+    pub(super) version: i32,
+    pub(super) change_kind: String,
+    pub(super) at: String,
+    pub(super) reason: Option<String>,
+    pub(super) source: String,
     /// (label, value) in the page language.
-    fields: Vec<(String, String)>,
+    pub(super) fields: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -109,7 +110,7 @@ pub(super) async fn access_log(req: HttpRequest, platform: web::Data<Platform>) 
     page(&req, &ctx, StatusCode::OK, tpl.render(), Vec::new())
 }
 
-fn record_row(view: RecordView, platform: &Platform, ctx: &Ctx) -> RecordRow {
+pub(super) fn record_row(view: RecordView, platform: &Platform, ctx: &Ctx) -> RecordRow {
     let record_type = view.record_type.clone();
     let field_names = view
         .versions

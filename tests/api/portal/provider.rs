@@ -4,7 +4,8 @@
 //! record's versions); forms without the right CSRF token change nothing; another provider gets
 //! the 404 page, a subject or officer the 403 page; hostile text in the statement is escaped;
 //! every open objection stays listed however many closed ones are newer; the objection page
-//! shows what the record holds now for the contested fields and opens no other field.
+//! shows what the record holds now for the contested fields and opens no other field; a record
+//! opens from the inbox for its provider (a logged read) and is a 404 for another provider.
 
 mod evidence;
 
@@ -283,4 +284,34 @@ async fn the_objection_page_shows_what_the_record_holds_for_the_contested_fields
     assert_ne!(now, amount);
     let (_, html) = page(&case.app, &client, &path).await;
     assert!(html.contains(&row(&now)), "{html}");
+}
+
+#[tokio::test]
+async fn a_provider_opens_its_record_from_the_inbox_and_another_provider_cannot() {
+    use credit_platform::storage::schema::audit_entries;
+    use diesel::prelude::*;
+    let case = case().await;
+    let record = case.record().await;
+    let client = provider_browser(&case, &case.provider_email).await;
+    let (_, inbox) = page(&case.app, &client, "/ui/provider").await;
+    let link = format!(r#"<a href="/ui/provider/records/{record}">"#);
+    assert!(inbox.contains(&link), "the inbox links the record: {inbox}");
+    let (status, html) = page(&case.app, &client, &format!("/ui/provider/records/{record}")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("<h1>行政处罚信息</h1>"), "{html}");
+    assert!(html.contains(r#"<th scope="row">处罚决定书文号</th><td>宁市监罚〔2026〕101号</td>"#), "{html}");
+    let logged: i64 = audit_entries::table
+        .filter(audit_entries::action.eq("provider_read"))
+        .filter(audit_entries::record_ids.like(format!("%{record}%")))
+        .count()
+        .get_result(&mut *case.app.platform.db.get().expect("connection"))
+        .expect("count");
+    assert_eq!(logged, 1, "the page is a provider read in the access log");
+
+    let (_, other) = case.app.staff("provider", "administrative_organ", "南京市另一局").await;
+    let (other_email, _) = case.app.credentials.lock().expect("lock").get(&other).cloned().expect("credentials");
+    let stranger = provider_browser(&case, &other_email).await;
+    let (status, html) = page(&case.app, &stranger, &format!("/ui/provider/records/{record}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!html.contains("宁市监罚"), "nothing of it shows: {html}");
 }

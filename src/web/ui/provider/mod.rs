@@ -2,7 +2,8 @@
 //! objections against their organization's records in a browser. `inbox.rs` is the landing page
 //! (open objections by due date, a few recent records), `objection.rs` one objection with its
 //! timeline and the subject's statement, `evidence.rs` its evidence files as downloads, `forms.rs`
-//! the decision, extension and clock-pause forms, `text.rs` the words.
+//! the decision, extension and clock-pause forms, `record.rs` one record with every version,
+//! `text.rs` the words.
 //!
 //! Contract: every page and form goes through the subject portal's machinery (`guard::signed_in`,
 //! `actions::act`, `page`, `see_other`), so sessions, CSRF, security headers and the mapping of
@@ -13,6 +14,7 @@ mod evidence;
 mod forms;
 mod inbox;
 mod objection;
+mod record;
 mod text;
 
 use actix_web::{HttpRequest, web};
@@ -22,6 +24,7 @@ use text::ProviderText;
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/provider", web::get().to(inbox::page))
         .route("/provider/objections/{id}", web::get().to(objection::page))
+        .route("/provider/records/{id}", web::get().to(record::page))
         .route("/provider/objections/{id}/decision", web::post().to(forms::decision))
         .route("/provider/objections/{id}/extension", web::post().to(forms::extension))
         .route("/provider/objections/{id}/pause", web::post().to(forms::pause))
