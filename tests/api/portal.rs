@@ -1,7 +1,7 @@
 //! The subject portal `/ui` over HTTP with a cookie-keeping client: sign-in (friendly failure,
 //! no cookie; HttpOnly SameSite=Strict cookie on success; throttling; other roles refused),
 //! the records page (escaped field values), the access log (the requester's organization),
-//! sign-out (CSRF), the English switch. `browser.rs` drives a real Chromium when installed.
+//! sign-out (CSRF), the English switch, the records as a logged JSON download. `browser.rs` drives a real Chromium when installed.
 
 mod actions;
 mod admin;
@@ -250,4 +250,38 @@ async fn each_role_signs_in_to_its_own_landing_page_and_not_to_another_roles() {
             assert!(html.contains(r#"<a href="/ui">首页</a>"#) && !html.contains("/ui/me/authorizations"), "{html}");
         }
     }
+}
+
+#[tokio::test]
+async fn a_subject_downloads_their_records_as_a_logged_json_file() {
+    use credit_platform::storage::schema::audit_entries;
+    use diesel::prelude::*;
+    let app = spawn_app().await;
+    let (_, email, password) = subject_with_record(&app, 8).await;
+    let anonymous = browser_like().get(app.url("/ui/me/records.json")).send().await.expect("sent");
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER, "no session: to the sign-in page");
+    let self_views = || -> i64 {
+        let mut conn = app.platform.db.get().expect("connection");
+        audit_entries::table
+            .filter(audit_entries::action.eq("self_view"))
+            .count()
+            .get_result(&mut *conn)
+            .expect("count")
+    };
+    let client = browser_like();
+    sign_in(&app, &client, &email, &password).await;
+    let (_, html) = page(&app, &client, "/ui/me").await;
+    assert!(html.contains(r#"<a href="/ui/me/records.json" download>"#), "{html}");
+    let before = self_views();
+    let response = client.get(app.url("/ui/me/records.json")).send().await.expect("sent");
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert_eq!(headers["content-type"], "application/json");
+    assert!(headers["content-disposition"].to_str().expect("ascii").starts_with("attachment;"));
+    assert_eq!(headers["cache-control"], "no-store");
+    let file: serde_json::Value = response.json().await.expect("JSON");
+    let record = &file["items"][0];
+    assert_eq!(record["record_type"], "administrative_penalty", "{file}");
+    assert_eq!(record["versions"][0]["fields"]["penalty_content"], CANARY, "every value, as stored: {file}");
+    assert_eq!(self_views(), before + 1, "the download is a logged self-view");
 }

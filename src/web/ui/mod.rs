@@ -39,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/login", web::post().to(login::submit))
             .route("/logout", web::post().to(login::log_out))
             .route("/me", web::get().to(pages::records))
+            .route("/me/records.json", web::get().to(pages::records_download))
             .route("/me/access-log", web::get().to(pages::access_log))
             .route("/me/authorizations", web::get().to(authorizations::page))
             .route("/me/authorizations", web::post().to(authorizations::grant))

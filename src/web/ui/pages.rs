@@ -1,5 +1,6 @@
 //! `GET /ui/me` (the subject's records: every version, every field, reason and source document,
-//! through `read_records::my_records`, which logs the self-view) and `GET /ui/me/access-log`
+//! through `read_records::my_records`, which logs the self-view), the same as a JSON file to
+//! keep (`GET /ui/me/records.json`) and `GET /ui/me/access-log`
 //! (who else looked, through `my_access_log::my_access_log`).
 //!
 //! Authentication and the use case share one blocking hop; an unknown, expired or revoked
@@ -90,6 +91,34 @@ pub(super) async fn records(req: HttpRequest, platform: web::Data<Platform>) -> 
         records: views.into_iter().map(|v| record_row(v, &platform, &ctx)).collect(),
     };
     page(&req, &ctx, StatusCode::OK, tpl.render(), Vec::new())
+}
+
+/// `GET /ui/me/records.json`: the records page's data as a file to keep (the right to a copy,
+/// PIPL 45): the same use case and the same logged self-view as `GET /api/v1/me/records`,
+/// served with the portal's headers as an attachment.
+pub(super) async fn records_download(req: HttpRequest, platform: web::Data<Platform>) -> HttpResponse {
+    let ctx = Ctx::of(&req);
+    let outcome = signed_in(&req, &platform, read_records::my_records).await;
+    let (_, views) = match outcome {
+        Ok(found) => found,
+        Err(answer) => return answer(&req, &ctx),
+    };
+    let body = match serde_json::to_vec_pretty(&serde_json::json!({ "items": views })) {
+        Ok(body) => body,
+        Err(error) => {
+            tracing::error!(%error, "records download not serialized");
+            return HttpResponse::InternalServerError().content_type("text/plain; charset=utf-8").body(ctx.t().failed);
+        }
+    };
+    let mut response = HttpResponse::Ok();
+    super::secure_headers(&mut response);
+    response
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            r#"attachment; filename="my-credit-records.json""#,
+        ))
+        .content_type("application/json")
+        .body(body)
 }
 
 pub(super) async fn access_log(req: HttpRequest, platform: web::Data<Platform>) -> HttpResponse {
