@@ -18,11 +18,12 @@ pub(super) fn type_name(platform: &Platform, lang: Lang, code: &str) -> String {
 
 /// A field's label in `lang`, as the catalogue names it for `record_type`.
 pub(super) fn field_label(platform: &Platform, lang: Lang, record_type: &str, field: &str) -> String {
-    match platform.policies.catalogue.get(record_type).and_then(|known| known.field(field)) {
-        Some(spec) if lang == Lang::En => spec.label_en.clone(),
-        Some(spec) => spec.label_zh.clone(),
-        None => field.to_owned(),
-    }
+    let spec = platform.policies.catalogue.get(record_type).and_then(|known| known.field(field));
+    spec.map_or_else(|| field.to_owned(), |spec| label_of(spec, lang))
+}
+
+fn label_of(spec: &FieldSpec, lang: Lang) -> String {
+    if lang == Lang::En { spec.label_en.clone() } else { spec.label_zh.clone() }
 }
 
 /// Field names for a person: an access-log entry's (`record_type.field`) grouped by record type
@@ -30,7 +31,7 @@ pub(super) fn field_label(platform: &Platform, lang: Lang, record_type: &str, fi
 /// contested fields) with the label of the first type that has it (a name means the same in
 /// every type that uses it).
 pub(super) fn entry_fields(platform: &Platform, lang: Lang, fields: &[String]) -> String {
-    let (list, next_type) = if lang == Lang::En { (", ", "; ") } else { ("、", "；") };
+    let (list, next_type, after_type) = if lang == Lang::En { (", ", "; ", ": ") } else { ("、", "；", "：") };
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     for qualified in fields {
         let (heading, label) = match qualified.split_once('.') {
@@ -44,23 +45,19 @@ pub(super) fn entry_fields(platform: &Platform, lang: Lang, fields: &[String]) -
             None => groups.push((heading, vec![label])),
         }
     }
-    let separator = if lang == Lang::En { ": " } else { "：" };
     let shown: Vec<String> = groups
         .into_iter()
         .map(|(heading, labels)| match heading.is_empty() {
             true => labels.join(list),
-            false => format!("{heading}{separator}{}", labels.join(list)),
+            false => format!("{heading}{after_type}{}", labels.join(list)),
         })
         .collect();
     shown.join(next_type)
 }
 
 fn any_field_label(platform: &Platform, lang: Lang, field: &str) -> String {
-    match platform.policies.catalogue.iter().find_map(|known| known.field(field)) {
-        Some(spec) if lang == Lang::En => spec.label_en.clone(),
-        Some(spec) => spec.label_zh.clone(),
-        None => field.to_owned(),
-    }
+    let spec = platform.policies.catalogue.iter().find_map(|known| known.field(field));
+    spec.map_or_else(|| field.to_owned(), |spec| label_of(spec, lang))
 }
 
 /// `(field, value)` pairs with each field's label in place of its code and an enum value's

@@ -34,11 +34,10 @@ struct ObjectionPage {
     record_version: i32,
     status: String,
     ground: String,
-    /// The contested fields, (code, label): the code names the decision form's inputs.
-    fields: Vec<(String, String)>,
     /// The contested fields' labels, for the summary.
     contested: String,
-    /// Each contested field's (code, label, what the record holds now or `not_recorded`).
+    /// Each contested field's (code, label, what the record holds now or `not_recorded`); the
+    /// code names the decision form's inputs.
     recorded: Vec<(String, String, String)>,
     statement: String,
     filed_on: String,
@@ -76,8 +75,14 @@ pub(super) async fn page(
     };
     let (t, p, lang) = (ctx.t(), ProviderText::of(ctx.lang), ctx.lang);
     let with_provider = view.status == "with_provider";
-    let fields: Vec<(String, String)> =
-        view.fields.iter().map(|f| (f.clone(), field_label(&platform, lang, &record_type, f))).collect();
+    let contested: Vec<(String, String, String)> = view
+        .fields
+        .iter()
+        .map(|f| {
+            let now = recorded.remove(f).unwrap_or_else(|| p.not_recorded.to_owned());
+            (f.clone(), field_label(&platform, lang, &record_type, f), now)
+        })
+        .collect();
     let tpl = ObjectionPage {
         lang: ctx.code(),
         t,
@@ -91,12 +96,8 @@ pub(super) async fn page(
         decidable: with_provider || view.status == "overdue",
         extendable: with_provider && !view.extension_used,
         pausable: with_provider,
-        recorded: fields
-            .iter()
-            .map(|(f, l)| (f.clone(), l.clone(), recorded.remove(f).unwrap_or_else(|| p.not_recorded.to_owned())))
-            .collect(),
-        contested: fields.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join("、"),
-        fields,
+        contested: contested.iter().map(|(_, l, _)| l.as_str()).collect::<Vec<_>>().join("、"),
+        recorded: contested,
         record_id: view.record_id,
         record_version: view.record_version,
         statement: view.statement,
