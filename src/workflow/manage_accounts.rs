@@ -29,6 +29,12 @@ pub struct OrganizationView {
     pub kind: String,
 }
 
+impl From<OrganizationRow> for OrganizationView {
+    fn from(row: OrganizationRow) -> Self {
+        OrganizationView { id: row.id, name: row.name, kind: row.kind }
+    }
+}
+
 #[derive(Serialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
@@ -96,16 +102,15 @@ pub fn list_organizations(
     let limit = page_size(limit);
     let rows = organizations::list(&mut *platform.db.get()?, after, limit)?;
     let next_cursor = cursor_after(&rows, limit, |r| &r.id);
-    let items = rows.into_iter().map(|r| OrganizationView { id: r.id, name: r.name, kind: r.kind }).collect();
+    let items = rows.into_iter().map(OrganizationView::from).collect();
     Ok(Page { items, next_cursor })
 }
 
 /// One organization by id, for a form that opens an account in it (any page of the list).
 pub fn organization(platform: &Platform, actor: &Actor, id: &str) -> Result<OrganizationView, WorkflowError> {
     actor.require(&[Role::Admin, Role::Officer])?;
-    let row =
-        organizations::find(&mut *platform.db.get()?, id)?.ok_or(WorkflowError::NotFound { what: "organization" })?;
-    Ok(OrganizationView { id: row.id, name: row.name, kind: row.kind })
+    let row = organizations::find(&mut *platform.db.get()?, id)?;
+    row.map(OrganizationView::from).ok_or(WorkflowError::NotFound { what: "organization" })
 }
 
 /// The staff accounts (providers, requesters, officers, admins), oldest first, with their
