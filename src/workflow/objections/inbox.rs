@@ -9,7 +9,7 @@
 //! *names* and record types are not personal data), so, like `GET /objections`, it is not an
 //! access-log entry; opening one objection (`read::get`) is.
 
-use super::read::{ObjectionSummary, ObjectionView, get_with_recorded, summary};
+use super::read::{ObjectionSummary, ObjectionView, Recorded, get_with_recorded, summary};
 use super::{Actor, Platform, WorkflowError};
 use crate::domain::Role;
 use crate::domain::objection::ObjectionStatus;
@@ -86,8 +86,6 @@ pub struct Opened {
 /// One objection against the organization's records, as `GET /objections/{id}` shows it.
 pub fn objection(platform: &Platform, actor: &Actor, request_id: &str, id: &str) -> Result<Opened, WorkflowError> {
     actor.require(&[Role::Provider])?;
-    let (view, recorded) = get_with_recorded(platform, actor, request_id, id)?;
-    let record_type =
-        records::find(&mut *platform.db.get()?, &view.record_id)?.map(|r| r.record_type).unwrap_or_default();
-    Ok(Opened { view, record_type, recorded })
+    let (view, Recorded { record_type, values }) = get_with_recorded(platform, actor, request_id, id)?;
+    Ok(Opened { view, record_type, recorded: values })
 }

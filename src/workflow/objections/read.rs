@@ -157,6 +157,12 @@ pub fn get(platform: &Platform, actor: &Actor, request_id: &str, id: &str) -> Re
     Ok(open(platform, actor, request_id, id, false)?.0)
 }
 
+/// The contested record's catalogue code and what it holds now for the contested fields.
+pub(super) struct Recorded {
+    pub record_type: String,
+    pub values: BTreeMap<String, String>,
+}
+
 /// `get` with the values the record holds now for the contested fields, which whoever
 /// decides the objection compares with the statement; no other field is opened, and the
 /// entry names the contested fields.
@@ -165,8 +171,9 @@ pub(super) fn get_with_recorded(
     actor: &Actor,
     request_id: &str,
     id: &str,
-) -> Result<(ObjectionView, BTreeMap<String, String>), WorkflowError> {
-    open(platform, actor, request_id, id, true)
+) -> Result<(ObjectionView, Recorded), WorkflowError> {
+    let (view, recorded) = open(platform, actor, request_id, id, true)?;
+    Ok((view, recorded.ok_or_else(|| WorkflowError::internal("the contested record was not read"))?))
 }
 
 fn open(
@@ -175,7 +182,7 @@ fn open(
     request_id: &str,
     id: &str,
     with_recorded: bool,
-) -> Result<(ObjectionView, BTreeMap<String, String>), WorkflowError> {
+) -> Result<(ObjectionView, Option<Recorded>), WorkflowError> {
     let mut conn = platform.db.get()?;
     let row = visible(&mut conn, actor, id)?;
     let contested: Vec<String> = serde_json::from_str(&row.fields).map_err(WorkflowError::internal)?;
@@ -190,9 +197,12 @@ fn open(
     };
     log_read(platform, actor, request_id, &row, &disclosed)?;
     let cipher = subjects::cipher_by_subject(&mut conn, platform, &row.subject_id)?;
-    let recorded = match &record {
-        Some(record) => recorded_values(&mut conn, &cipher, record, &contested)?,
-        None => BTreeMap::new(),
+    let recorded = match record {
+        Some(record) => Some(Recorded {
+            values: recorded_values(&mut conn, &cipher, &record, &contested)?,
+            record_type: record.record_type,
+        }),
+        None => None,
     };
     let statement = cipher.open_string("objections", "statement", &row.id, &row.statement_cell)?;
     let events = rows::events_of(&mut conn, &row.id)?
