@@ -15,7 +15,7 @@ use super::notices::{To, send};
 use super::{Platform, WorkflowError};
 use crate::notify::message::QueryVolumeAlert;
 use crate::storage::{audit_log, organizations};
-use chrono::{DurationRound, TimeDelta};
+use chrono::{DurationRound, SecondsFormat, TimeDelta};
 
 /// Checks the last complete hour; returns how many alert messages it queued.
 pub fn alert_last_hour(platform: &Platform) -> Result<usize, WorkflowError> {
@@ -25,22 +25,25 @@ pub fn alert_last_hour(platform: &Platform) -> Result<usize, WorkflowError> {
     }
     let to = platform.clock.now().duration_trunc(TimeDelta::hours(1)).map_err(WorkflowError::internal)?;
     let from = to - TimeDelta::hours(1);
-    let mut conn = platform.db.get()?;
-    let busy = audit_log::query_counts_between(&mut conn, from.naive_utc(), to.naive_utc(), threshold + 1)?;
+    let (start, end) = (from.naive_utc(), to.naive_utc());
+    // The connection goes back to the pool before each alert's transaction takes one.
+    let busy = audit_log::query_counts_between(&mut *platform.db.get()?, start, end, threshold + 1)?;
+    let (from, to) = (from.to_rfc3339_opts(SecondsFormat::Secs, true), to.to_rfc3339_opts(SecondsFormat::Secs, true));
     let mut queued = 0;
     for (organization_id, queries) in busy {
-        let name = organizations::find(&mut conn, &organization_id)?.map(|o| o.name).unwrap_or_default();
-        let message = QueryVolumeAlert {
-            organization: name,
-            organization_id: organization_id.clone(),
-            queries,
-            threshold,
-            from: from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            to: to.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        };
-        let key = format!("query_volume:{organization_id}:{}", from.timestamp());
-        let cipher = &platform.keys.platform_cipher;
-        queued += platform.db.transaction(|tx| send(tx, platform, cipher, To::Officers, &message, &key))?;
+        let key = format!("query_volume:{organization_id}:{}", start.and_utc().timestamp());
+        queued += platform.db.transaction(|tx| {
+            let organization = organizations::find(tx, &organization_id)?.map(|o| o.name).unwrap_or_default();
+            let message = QueryVolumeAlert {
+                organization,
+                organization_id: organization_id.clone(),
+                queries,
+                threshold,
+                from: from.clone(),
+                to: to.clone(),
+            };
+            send(tx, platform, &platform.keys.platform_cipher, To::Officers, &message, &key)
+        })?;
     }
     Ok(queued)
 }
