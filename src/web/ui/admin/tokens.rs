@@ -10,7 +10,7 @@
 use super::text::AdminText;
 use crate::web::ui::actions::act;
 use crate::web::ui::text::Text;
-use crate::web::ui::{Ctx, local_time, page, session};
+use crate::web::ui::{Ctx, local_time, page};
 use crate::workflow::{Platform, WorkflowError, machine_tokens};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -57,7 +57,7 @@ pub(super) async fn issue(
         Ok(issued) => issued,
         Err(answer) => return answer,
     };
-    let csrf = session::session_token(&req).map(|token| session::csrf_token(&platform, &token)).unwrap_or_default();
+    // `act` accepted the form's token, so it is this session's: the page's sign-out form carries it.
     let expires_at = issued.expires_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let tpl = IssuedPage {
         lang: ctx.code(),
