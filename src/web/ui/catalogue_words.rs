@@ -83,6 +83,13 @@ pub(super) fn labelled(
     pairs.into_iter().map(|(_, label, value)| (label, value)).collect()
 }
 
+/// What a person reads for `value` of `record_type.field`: an enum value's words in `lang`,
+/// any other value as it is.
+pub(super) fn field_value(platform: &Platform, lang: Lang, record_type: &str, field: &str, value: String) -> String {
+    let spec = platform.policies.catalogue.get(record_type).and_then(|known| known.field(field));
+    spec.and_then(|spec| value_words(spec, lang, &value)).unwrap_or(value)
+}
+
 /// The words for an enum field's `value` in `lang` (`None`: not an enum value the field knows).
 fn value_words(spec: &FieldSpec, lang: Lang, value: &str) -> Option<String> {
     let at = spec.values.iter().position(|v| v == value)?;

@@ -287,6 +287,33 @@ async fn the_objection_page_shows_what_the_record_holds_for_the_contested_fields
 }
 
 #[tokio::test]
+async fn a_contested_enum_field_shows_its_value_in_words() {
+    let case = case().await;
+    let record = case.record().await;
+    let body = json!({
+        "record_id": record, "ground": "error_or_omission", "fields": ["severity"], "statement": "情节认定有误",
+    });
+    let (status, filed) = case.app.post("/api/v1/objections", Some(&case.subject), &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    let (_, seen) = case.app.get(&format!("/api/v1/records/{record}"), Some(&case.provider)).await;
+    let versions = seen["versions"].as_array().expect("versions");
+    let code = versions.last().expect("current version")["fields"]["severity"].as_str().expect("value").to_owned();
+    let words = match code.as_str() {
+        "minor" => "轻微",
+        "general" => "一般",
+        "serious" => "严重",
+        other => panic!("a severity the catalogue does not list: {other}"),
+    };
+    let client = provider_browser(&case, &case.provider_email).await;
+    let path = format!("/ui/provider/objections/{}", filed["id"].as_str().expect("id"));
+    let (status, html) = page(&case.app, &client, &path).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let row = |value: &str| format!("<tr><td>违法情节 <code>severity</code></td><td>{value}</td></tr>");
+    assert!(html.contains(&row(words)), "the value in words: {html}");
+    assert!(!html.contains(&row(&code)), "not its code: {html}");
+}
+
+#[tokio::test]
 async fn a_provider_opens_its_record_from_the_inbox_and_another_provider_cannot() {
     use credit_platform::storage::schema::audit_entries;
     use diesel::prelude::*;

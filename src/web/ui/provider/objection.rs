@@ -4,7 +4,7 @@
 //! apply in its status.
 //! Whether a form is shown is only a convenience: the use cases behind them decide.
 
-use super::super::catalogue_words::{field_label, type_name};
+use super::super::catalogue_words::{field_label, field_value, type_name};
 use super::super::guard::signed_in;
 use super::super::labels::label;
 use super::super::objections::ground_label;
@@ -79,7 +79,10 @@ pub(super) async fn page(
         .fields
         .iter()
         .map(|f| {
-            let now = recorded.remove(f).unwrap_or_else(|| p.not_recorded.to_owned());
+            let now = match recorded.remove(f) {
+                Some(value) => field_value(&platform, lang, &record_type, f, value),
+                None => p.not_recorded.to_owned(),
+            };
             (f.clone(), field_label(&platform, lang, &record_type, f), now)
         })
         .collect();
