@@ -11,6 +11,10 @@
 //!   D seconds each (default 10; `CREDIT_LOAD_SECONDS`), alternating baseline / audited twice,
 //!   and prints requests/s, p50 and p99 and the ratio.
 //!
+//! After the seed, both paths' tables are settled as a running platform's are: `ANALYZE` on
+//! SQLite, `VACUUM ANALYZE` on PostgreSQL (autovacuum's work; the server here runs with it
+//! off). `CREDIT_LOAD_SETTLE=0` measures the freshly loaded tables instead.
+//!
 //! `CREDIT_LOAD_ONLY=audited` drives one path alone (for a profiler).
 //!
 //! `cargo bench --bench query_load` (SQLite), and with
@@ -107,6 +111,22 @@ fn seed(platform: &Platform, n: u64) {
         .execute(&mut *conn)
         .expect("index");
     println!("seeded {n} subjects in {:.1} s", started.elapsed().as_secs_f64());
+    if env_or("CREDIT_LOAD_SETTLE", 1) == 1 {
+        settle(platform);
+    }
+}
+
+/// Brings the freshly seeded tables to the state a running platform's tables are in: the
+/// planner's statistics gathered and, on PostgreSQL, the new rows vacuumed (hint bits set and
+/// the visibility map built) as autovacuum would have done before they were queried. Without
+/// it the first read of each row also writes its page, which measures the seed, not the query.
+fn settle(platform: &Platform) {
+    let mut conn = platform.db.get().expect("connection");
+    let statement = match platform.db.backend() {
+        credit_platform::storage::Backend::Postgres => "VACUUM ANALYZE",
+        credit_platform::storage::Backend::Sqlite => "ANALYZE",
+    };
+    diesel::sql_query(statement).execute(&mut *conn).expect("settle");
 }
 
 /// Builds the request for subject number N.
