@@ -74,8 +74,8 @@ pub(super) fn labelled(
     let mut pairs: Vec<(Option<usize>, String, String)> = fields
         .into_iter()
         .map(|(field, value)| {
-            let words = known.and_then(|t| t.field(&field)).and_then(|spec| value_words(spec, lang, &value));
-            (place(&field), field_label(platform, lang, record_type, &field), words.unwrap_or(value))
+            let shown = field_value(platform, lang, record_type, &field, value);
+            (place(&field), field_label(platform, lang, record_type, &field), shown)
         })
         .collect();
     // Stable: fields the catalogue does not know (`None`) keep their order, after the others.

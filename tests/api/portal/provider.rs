@@ -41,6 +41,12 @@ async fn filed(case: &Case, statement: &str) -> (String, String, String) {
     (record, id, due)
 }
 
+/// What the current version of a record (as `GET /records/{id}` answers) holds for `field`.
+fn current_value(seen: &serde_json::Value, field: &str) -> String {
+    let versions = seen["versions"].as_array().expect("versions");
+    versions.last().expect("current version")["fields"][field].as_str().expect("value").to_owned()
+}
+
 async fn post_form(case: &Case, client: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
     client.post(case.app.url(path)).form(fields).send().await.expect("sent")
 }
@@ -249,12 +255,8 @@ async fn the_objection_page_shows_what_the_record_holds_for_the_contested_fields
     use diesel::prelude::*;
     let case = case().await;
     let (record, id, _) = filed(&case, "罚款金额有误").await;
-    let recorded = |seen: &serde_json::Value, field: &str| {
-        let versions = seen["versions"].as_array().expect("versions");
-        versions.last().expect("current version")["fields"][field].as_str().expect("value").to_owned()
-    };
     let (_, seen) = case.app.get(&format!("/api/v1/records/{record}"), Some(&case.provider)).await;
-    let (amount, number) = (recorded(&seen, "fine_amount"), recorded(&seen, "decision_number"));
+    let (amount, number) = (current_value(&seen, "fine_amount"), current_value(&seen, "decision_number"));
     let client = provider_browser(&case, &case.provider_email).await;
     let path = format!("/ui/provider/objections/{id}");
     let (status, html) = page(&case.app, &client, &path).await;
@@ -280,7 +282,7 @@ async fn the_objection_page_shows_what_the_record_holds_for_the_contested_fields
     let decided = post_form(&case, &client, &format!("{path}/decision"), &corrected).await;
     assert_eq!(decided.status(), StatusCode::SEE_OTHER);
     let (_, seen) = case.app.get(&format!("/api/v1/records/{record}"), Some(&case.provider)).await;
-    let now = recorded(&seen, "fine_amount");
+    let now = current_value(&seen, "fine_amount");
     assert_ne!(now, amount);
     let (_, html) = page(&case.app, &client, &path).await;
     assert!(html.contains(&row(&now)), "{html}");
@@ -296,8 +298,7 @@ async fn a_contested_enum_field_shows_its_value_in_words() {
     let (status, filed) = case.app.post("/api/v1/objections", Some(&case.subject), &body).await;
     assert_eq!(status, StatusCode::CREATED, "{filed}");
     let (_, seen) = case.app.get(&format!("/api/v1/records/{record}"), Some(&case.provider)).await;
-    let versions = seen["versions"].as_array().expect("versions");
-    let code = versions.last().expect("current version")["fields"]["severity"].as_str().expect("value").to_owned();
+    let code = current_value(&seen, "severity");
     let words = match code.as_str() {
         "minor" => "轻微",
         "general" => "一般",
