@@ -41,6 +41,8 @@ vocabulary!(
         KeyChange => "key_change",
         AuditVerify => "audit_verify",
         AuthorizationChange => "authorization_change",
+        ExportRequested => "export_requested",
+        ExportApproved => "export_approved",
     }
 );
 

@@ -69,6 +69,7 @@ pub mod authorizations;
 pub mod backup;
 pub mod cell_set;
 pub mod contacts;
+pub mod export_approvals;
 pub mod keys;
 pub mod objection_deadlines;
 pub mod objections;

@@ -280,6 +280,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_export_approvals (id) {
+        id -> Text,
+        requested_by -> Text,
+        filter -> Text,
+        requested_at -> Timestamp,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        taken_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(authorizations -> subjects (subject_id));
 diesel::joinable!(authorizations -> organizations (organization_id));
 
@@ -301,4 +313,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     record_annotations,
     record_statements,
     authorizations,
+    audit_export_approvals,
 );

@@ -210,14 +210,40 @@ pub fn organization_choices(platform: &Platform, actor: &Actor) -> Result<Vec<(S
     Ok(choices)
 }
 
-/// Starts an export: logs it and returns the selection to page through with `next_page`.
+/// Starts an export of one subject's accesses: logs it and returns the selection to page
+/// through with `next_page`. An export without a subject filter is refused (and the refusal
+/// logged): it goes through `bulk_export`'s four-eyes approval.
 pub fn start_export(
     platform: &Platform,
     actor: &Actor,
     request_id: &str,
     query: EntryQuery,
 ) -> Result<Selection, WorkflowError> {
+    if actor.role == Role::Officer && query.subject.is_none() {
+        // Many subjects' accesses at once: four eyes first (`bulk_export`).
+        let entry = NewEntry::new(
+            platform.clock.now_naive(),
+            request_id,
+            Action::Export,
+            Decision::Denied,
+            &platform.policies.version,
+        )
+        .actor(&actor.account_id, actor.role.as_str(), actor.organization_id.as_deref())
+        .reason(EXPORT_APPROVAL_REQUIRED);
+        platform.audit.record(entry)?;
+        return Err(WorkflowError::forbidden(
+            EXPORT_APPROVAL_REQUIRED,
+            "an export without a subject filter needs a second officer's approval: ask for it at /audit/exports",
+        ));
+    }
     open(platform, actor, request_id, Action::Export, &query)
+}
+
+const EXPORT_APPROVAL_REQUIRED: &str = "export_approval_required";
+
+/// The selection of an approved bulk export (`bulk_export::start`).
+pub(super) fn selection_of(filter: EntryFilter) -> Selection {
+    Selection(Some(filter))
 }
 
 /// The page after the selection's cursor, and the selection moved past it (None at the end).

@@ -15,6 +15,7 @@ pub mod audit_review;
 pub mod authorizations;
 pub mod backup;
 pub mod bootstrap;
+pub mod bulk_export;
 pub mod change_record;
 pub mod clock;
 pub mod intake;

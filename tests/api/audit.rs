@@ -57,12 +57,17 @@ pub fn sql(app: &TestApp, statements: &str) {
 /// An officer account created out of band (as the first admin is, at bootstrap), so that the
 /// chain these tests count holds only the entries they append.
 pub async fn officer(app: &TestApp) -> String {
+    officer_named(app, "officer@example.org").await
+}
+
+/// `officer`, under another e-mail address (the password is `OFFICER_PASSWORD`).
+pub async fn officer_named(app: &TestApp, email: &'static str) -> String {
     let platform = app.platform.clone();
     tokio::task::spawn_blocking(move || {
         credit_platform::workflow::manage_accounts::insert_account(
             &platform,
-            "officer@example.org",
-            "a-long-password-1",
+            email,
+            OFFICER_PASSWORD,
             credit_platform::domain::Role::Officer,
             None,
             None,
@@ -71,8 +76,10 @@ pub async fn officer(app: &TestApp) -> String {
     .await
     .expect("joined")
     .expect("officer account");
-    app.login_ok("officer@example.org", "a-long-password-1").await
+    app.login_ok(email, OFFICER_PASSWORD).await
 }
+
+pub const OFFICER_PASSWORD: &str = "a-long-password-1";
 
 pub async fn verify(app: &TestApp, token: &str) -> Value {
     let (status, body) = app.get("/api/v1/audit/verify", Some(token)).await;

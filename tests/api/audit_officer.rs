@@ -2,7 +2,7 @@
 //! itself an entry (and so is a refused attempt), filters and cursors work, a subject is found
 //! through the blind index, and the CSV export streams without any plaintext identifier.
 
-use crate::audit::{entry, officer, record, seed};
+use crate::audit::{entry, officer, officer_named, record, seed};
 use crate::helpers::{TestApp, assert_error, resident_id, spawn_app};
 use crate::privacy::assert_no_canary;
 use credit_platform::audit::{Action, Decision};
@@ -156,7 +156,15 @@ async fn the_csv_export_streams_every_entry_and_no_identifier() {
     record(&app.platform, entry(&app.platform, app.clock.as_ref(), 5000).subject(&watched)).await.expect("recorded");
     let identifier = resident_id(41);
 
-    let response = app.client.get(app.url("/api/v1/audit/export.csv")).bearer_auth(&token).send().await.expect("sent");
+    // Every subject's accesses at once: a bulk export, under four eyes.
+    let second = officer_named(&app, "second.officer@example.org").await;
+    let (status, asked) = app.post("/api/v1/audit/exports", Some(&token), &json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "{asked}");
+    let id = asked["id"].as_str().expect("id");
+    let (status, approved) = app.post(&format!("/api/v1/audit/exports/{id}/approval"), Some(&second), &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{approved}");
+    let file = format!("/api/v1/audit/exports/{id}/file.csv");
+    let response = app.client.get(app.url(&file)).bearer_auth(&token).send().await.expect("sent");
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.content_length().is_none(), "a streamed body has no length up front");
     assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
@@ -171,10 +179,13 @@ async fn the_csv_export_streams_every_entry_and_no_identifier() {
     let text = String::from_utf8(body).expect("utf-8");
     let lines: Vec<_> = text.lines().collect();
     assert!(lines[0].starts_with("sequence,at,request_id,"), "{}", lines[0]);
-    // Header, 1201 entries and the export's own entry (logged before it ran), newest first.
-    assert_eq!(lines.len(), 1 + 1202, "rows: {}", lines.len());
-    assert!(lines[1].starts_with("1202,") && lines[1].contains(",export,"), "{}", lines[1]);
-    assert!(lines[2].starts_with("1201,") && lines[2].contains(&watched), "{}", lines[2]);
+    // Header, 1201 entries, the request, its approval and the export's own entry (logged
+    // before it ran), newest first.
+    assert_eq!(lines.len(), 1 + 1204, "rows: {}", lines.len());
+    assert!(lines[1].starts_with("1204,") && lines[1].contains(",export,"), "{}", lines[1]);
+    assert!(lines[2].starts_with("1203,") && lines[2].contains(",export_approved,"), "{}", lines[2]);
+    assert!(lines[3].starts_with("1202,") && lines[3].contains(",export_requested,"), "{}", lines[3]);
+    assert!(lines[4].starts_with("1201,") && lines[4].contains(&watched), "{}", lines[4]);
     assert!(lines.last().expect("row").starts_with("1,"));
     assert!(!text.contains(&identifier) && !text.contains("金丝雀"));
 

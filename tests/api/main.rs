@@ -8,6 +8,7 @@ mod helpers;
 
 mod accounts;
 mod audit;
+mod audit_exports;
 mod audit_jobs;
 mod audit_officer;
 mod audit_tamper;

@@ -8,6 +8,7 @@ mod admin;
 mod admin_credentials;
 mod browser;
 mod officer;
+mod officer_exports;
 mod provider;
 mod requester;
 

@@ -38,7 +38,7 @@ struct EntriesParams {
     limit: Option<i64>,
 }
 
-fn instant(raw: Option<&str>, field: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
+pub(super) fn instant(raw: Option<&str>, field: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
     raw.map(|r| {
         DateTime::parse_from_rfc3339(r).map(|t| t.to_utc()).map_err(|_| {
             ApiError(WorkflowError::invalid("invalid_instant", Some(field), "expected an RFC 3339 instant"))

@@ -3,6 +3,7 @@
 
 mod admin;
 pub(crate) mod audit;
+mod audit_exports;
 mod auth;
 mod me;
 mod objections;
@@ -19,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(records::configure)
             .configure(me::configure)
             .configure(audit::configure)
+            .configure(audit_exports::configure)
             .configure(queries::configure)
             .configure(objections::configure),
     );

@@ -1,8 +1,9 @@
 //! The compliance officers' portal `/ui/officer`: the review table names organizations and
 //! purposes, filters narrow it (a typed subject identifier never lands in a URL), pages follow
 //! the cursor, refused filters show the workflow's message, the verify form (CSRF) reports an
-//! intact chain and then the first tampered sequence, the CSV export is logged like the API's,
-//! and subjects and providers get the 403 page. Re-reviews: `reviews.rs`.
+//! intact chain and then the first tampered sequence, the CSV export of one subject is logged
+//! like the API's (without a subject it needs a second officer: `officer_exports.rs`), and
+//! subjects and providers get the 403 page. Re-reviews: `reviews.rs`.
 
 mod reviews;
 
@@ -10,10 +11,10 @@ use super::{browser_like, csrf_of, page, sign_in, subject_with_record};
 use crate::audit::{officer, seed, sql};
 use crate::helpers::{TestApp, spawn_app};
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// Signs the out-of-band officer (`audit::officer`) in; returns the client and the API token.
-async fn officer_client(app: &TestApp) -> (reqwest::Client, String) {
+pub(super) async fn officer_client(app: &TestApp) -> (reqwest::Client, String) {
     let token = officer(app).await;
     let client = browser_like();
     let response = sign_in(app, &client, "officer@example.org", "a-long-password-1").await;
@@ -49,7 +50,7 @@ fn next_href(html: &str) -> Option<String> {
 
 /// A requester of 南京市商务局 queries the subject for supervision (allowed) and for judicial
 /// work (denied: an administrative organ may not); returns the subject's identifier.
-async fn queried_subject(app: &TestApp, seed: u32) -> String {
+pub(super) async fn queried_subject(app: &TestApp, seed: u32) -> String {
     let (identifier, _, _) = subject_with_record(app, seed).await;
     let (_, requester) = app.staff("requester", "administrative_organ", "南京市商务局").await;
     for (purpose, expected) in [("supervision", StatusCode::OK), ("judicial", StatusCode::FORBIDDEN)] {
@@ -178,25 +179,39 @@ async fn the_verify_form_needs_its_token_and_reports_the_first_tampered_sequence
 async fn the_export_is_csv_of_the_filter_and_is_itself_logged() {
     let app = spawn_app().await;
     let (client, token) = officer_client(&app).await;
-    queried_subject(&app, 42).await;
-    let response = client.get(app.url("/ui/officer/export.csv?decision=denied")).send().await.expect("sent");
+    let identifier = queried_subject(&app, 42).await;
+    // Without a subject it spans everyone's accesses: refused, it needs four eyes.
+    let (status, refused) = page(&app, &client, "/ui/officer/export.csv?decision=denied").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    assert!(refused.contains("导出未执行") && refused.contains("needs a second officer"), "{refused}");
+
+    // One subject's accesses: the review page's form posts the filter with its CSRF token.
+    let (_, html) = page(&app, &client, "/ui/officer").await;
+    let csrf = csrf_of(&html);
+    let fields = [("csrf", csrf.as_str()), ("subject_identifier", identifier.as_str()), ("decision", "denied")];
+    let response = client.post(app.url("/ui/officer/export.csv")).form(&fields).send().await.expect("sent");
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
     assert_eq!(response.headers()["cache-control"], "no-store");
     let csv = response.text().await.expect("body");
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("sequence,at,request_id,"), "{csv}");
-    assert_eq!(lines.len(), 2, "the denied query only: {csv}");
+    assert_eq!(lines.len(), 2, "the subject's denied query only: {csv}");
     assert!(lines[1].contains(",denied,purpose_not_allowed,"), "{csv}");
+    assert!(!csv.contains(&identifier), "{csv}");
 
-    let (status, log) = app.get("/api/v1/audit/entries?limit=3", Some(&token)).await;
+    let (status, log) = app.get("/api/v1/audit/entries?limit=5", Some(&token)).await;
     assert_eq!(status, StatusCode::OK, "{log}");
     let items = log["items"].as_array().expect("items");
-    let exported: Vec<&Value> = items.iter().filter(|i| i["action"] == "export").collect();
-    assert_eq!(exported.len(), 1, "{log}");
-    assert_eq!(exported[0]["role"], "officer");
-    assert_eq!(exported[0]["decision"], "allowed");
-    let forged = client.post(app.url("/ui/officer/export.csv")).form(&[("decision", "denied")]).send().await;
+    let exported: Vec<(&str, &str)> = items
+        .iter()
+        .filter(|i| i["action"] == "export")
+        .map(|i| (i["decision"].as_str().expect("decision"), i["reason_code"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(exported, [("allowed", ""), ("denied", "export_approval_required")], "{log}");
+    assert!(items.iter().filter(|i| i["action"] == "export").all(|i| i["role"] == "officer"), "{log}");
+    let forged = [("subject_identifier", identifier.as_str())];
+    let forged = client.post(app.url("/ui/officer/export.csv")).form(&forged).send().await;
     assert_eq!(forged.expect("sent").status(), StatusCode::FORBIDDEN, "a posted export needs its CSRF token");
 }
 
@@ -212,7 +227,14 @@ async fn subjects_and_providers_get_the_403_page_and_their_attempts_are_logged()
         let client = browser_like();
         assert_eq!(sign_in(&app, &client, &email, &password).await.status(), StatusCode::SEE_OTHER);
         let mut csrf = String::new();
-        for path in ["/ui/officer", "/ui/officer?from=nonsense", "/ui/officer/integrity", "/ui/officer/export.csv"] {
+        let paths = [
+            "/ui/officer",
+            "/ui/officer?from=nonsense",
+            "/ui/officer/integrity",
+            "/ui/officer/export.csv",
+            "/ui/officer/exports",
+        ];
+        for path in paths {
             let (status, html) = page(&app, &client, path).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {html}");
             assert!(html.contains("无权访问此页面"), "{path}: {html}");
@@ -220,6 +242,10 @@ async fn subjects_and_providers_get_the_403_page_and_their_attempts_are_logged()
         }
         let verify = client.post(app.url("/ui/officer/verify")).form(&[("csrf", csrf.as_str())]).send().await;
         assert_eq!(verify.expect("sent").status(), StatusCode::FORBIDDEN);
+        let asked = client.post(app.url("/ui/officer/exports")).form(&[("csrf", csrf.as_str())]).send().await;
+        let asked = asked.expect("sent");
+        assert_eq!(asked.status(), StatusCode::FORBIDDEN);
+        assert!(asked.text().await.expect("body").contains("无权访问此页面"));
     }
     let (_, log) = app.get("/api/v1/audit/entries?decision=denied", Some(&token)).await;
     let refused: Vec<(&str, &str)> = log["items"]
@@ -228,8 +254,9 @@ async fn subjects_and_providers_get_the_403_page_and_their_attempts_are_logged()
         .iter()
         .map(|i| (i["role"].as_str().expect("role"), i["action"].as_str().expect("action")))
         .collect();
-    // Newest first: per role, the verify, the export and the review page are logged as refused.
-    let expected = ["audit_verify", "export", "officer_read"];
+    // Newest first: per role, the bulk export request, the verify, the export and the review
+    // page are logged as refused (the list of bulk exports is not an entry).
+    let expected = ["export_requested", "audit_verify", "export", "officer_read"];
     for role in ["provider", "subject"] {
         let actions: Vec<&str> = refused.iter().filter(|(r, _)| *r == role).map(|(_, a)| *a).collect();
         assert_eq!(actions, expected, "{role}: {log}");

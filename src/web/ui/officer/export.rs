@@ -4,7 +4,8 @@
 //! entry `GET /api/v1/audit/export.csv` gives, with the session cookie instead of a bearer token.
 //! A GET takes the filter from the query string; the review page's button POSTs it with the
 //! CSRF token when it holds a subject identifier. A refused filter answers a notice with the
-//! workflow's message and status.
+//! workflow's message and status; so does a filter without a subject (403
+//! `export_approval_required`: such exports go through a second officer, `exports.rs`).
 
 use super::super::guard::signed_in;
 use super::super::{Ctx, notice};
@@ -12,7 +13,7 @@ use super::filter::{Filter, csrf_refused, from_query, query_of};
 use super::log::run_showing_refusals;
 use super::text::OfficerText;
 use crate::web::error::status_of;
-use crate::workflow::{Platform, audit_review};
+use crate::workflow::{Platform, WorkflowError, audit_review};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use tracing_actix_web::RequestId;
@@ -57,7 +58,10 @@ async fn export_csv(
             response
         }
         Ok((_, Err(refused))) => {
-            let title = OfficerText::of(ctx.lang).filter_refused;
+            let o = OfficerText::of(ctx.lang);
+            // A filter without a subject is well-formed but needs four eyes (`exports.rs`).
+            let title =
+                if matches!(refused, WorkflowError::Invalid { .. }) { o.filter_refused } else { o.export_refused };
             notice(req, &ctx, status_of(&refused), title, refused.to_string(), String::new())
         }
         Err(answer) => answer(req, &ctx),

@@ -123,8 +123,14 @@ pub(super) fn query_of(filter: Option<&Filter>) -> Result<EntryQuery, WorkflowEr
 
 /// A POSTed filter form without this session's CSRF token answers the expired-form page.
 pub(super) fn csrf_refused(req: &HttpRequest, platform: &Platform, ctx: &Ctx, filter: &Filter) -> Option<HttpResponse> {
+    token_refused(req, platform, ctx, &filter.csrf)
+}
+
+/// `csrf_refused` for any form's token. Without a session there is nothing to check: the
+/// page's `signed_in` sends the browser to the sign-in page.
+pub(super) fn token_refused(req: &HttpRequest, platform: &Platform, ctx: &Ctx, csrf: &str) -> Option<HttpResponse> {
     let token = session::session_token(req)?;
-    if session::csrf_ok(platform, &token, &filter.csrf) {
+    if session::csrf_ok(platform, &token, csrf) {
         return None;
     }
     let t = ctx.t();

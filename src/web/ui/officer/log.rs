@@ -1,5 +1,6 @@
 //! `/ui/officer`: the access-log review table, through `audit_review::search_named`, which logs
-//! the officer's read exactly like `GET /api/v1/audit/entries` (the export is `export.rs`).
+//! the officer's read exactly like `GET /api/v1/audit/entries` (the export is `export.rs` when
+//! the filter names a subject, the request of a bulk export, `exports.rs`, when it does not).
 //!
 //! The page answers a GET with the filter in the query string and a POST of the filter form,
 //! which carries the CSRF token and keeps a typed subject identifier out of every URL
@@ -36,7 +37,9 @@ struct LogPage {
     error: Option<String>,
     rows: Vec<Row>,
     next: Option<Onward>,
-    export: Onward,
+    /// The filter as hidden fields of the export form: the direct CSV export when it names a
+    /// subject, the request of a bulk export (four eyes, `exports.rs`) when it does not.
+    export: Vec<(&'static str, String)>,
 }
 
 /// An option of a `<select>`.
@@ -84,13 +87,29 @@ pub(super) fn run_showing_refusals<T>(
     actor: &Actor,
     use_case: impl FnOnce(&Platform, &Actor, audit_review::EntryQuery) -> Result<T, WorkflowError>,
 ) -> Result<Result<T, WorkflowError>, WorkflowError> {
-    let query = match query {
-        Ok(query) => query,
-        Err(refused) => return actor.require(&[Role::Officer]).map(|_| Err(refused)),
-    };
-    match use_case(platform, actor, query) {
-        Err(refused @ WorkflowError::Invalid { .. }) => Ok(Err(refused)),
-        other => other.map(Ok),
+    match query {
+        Ok(query) => shown(actor, use_case(platform, actor, query)),
+        Err(refused) => shown(actor, Err(refused)),
+    }
+}
+
+/// Splits a use case's outcome for an officer's page: a refusal written for the officer (a bad
+/// filter, an export that needs a second officer, an approval of one's own request...) comes
+/// back as `Ok(Err)` to be shown with its message. Another role's attempt stays an `Err`, so
+/// `signed_in` answers the plain 403 page (the use case has logged it), as do an expired
+/// session and internal failures, whose details are not for the page.
+pub(super) fn shown<T>(
+    actor: &Actor,
+    outcome: Result<T, WorkflowError>,
+) -> Result<Result<T, WorkflowError>, WorkflowError> {
+    match outcome {
+        Ok(value) => Ok(Ok(value)),
+        Err(
+            failed @ (WorkflowError::Unauthenticated { .. }
+            | WorkflowError::Internal { .. }
+            | WorkflowError::Unavailable { .. }),
+        ) => Err(failed),
+        Err(refused) => actor.require(&[Role::Officer]).map(|_| Err(refused)),
     }
 }
 
@@ -166,7 +185,7 @@ async fn show(
         error,
         rows,
         next: next_cursor.as_deref().map(|cursor| Onward::to("/ui/officer", &filter, Some(cursor))),
-        export: Onward::to("/ui/officer/export.csv", &filter, None),
+        export: filter.pairs(None),
         filter,
     };
     page(req, &ctx, status, tpl.render(), Vec::new())
@@ -186,7 +205,7 @@ fn purposes(platform: &Platform, lang: Lang, chosen: &str) -> Vec<Choice> {
 }
 
 /// A purpose's name in the page language, or its code when the policy does not know it.
-fn purpose_name(platform: &Platform, lang: Lang, code: &str) -> String {
+pub(super) fn purpose_name(platform: &Platform, lang: Lang, code: &str) -> String {
     let name = platform.policies.purposes.get(code).map(|p| if lang == Lang::En { &p.names.en } else { &p.names.zh });
     match name {
         Some(name) if !name.is_empty() => name.clone(),

@@ -1,7 +1,9 @@
 //! The compliance officers' portal under `/ui/officer` (DESIGN §6, §8): the access-log review
-//! table with filters and pages (`log.rs`, `filter.rs`) and its CSV export (`export.rs`); the
-//! log's integrity: verification and signed checkpoints (`integrity.rs`); objections awaiting an
-//! officer's re-review and the decision form (`reviews.rs`). Words live in `text.rs`.
+//! table with filters and pages (`log.rs`, `filter.rs`) and its CSV export (`export.rs`: one
+//! subject's accesses); bulk exports, which need a second officer's approval (R-20,
+//! `exports.rs`); the log's integrity: verification and signed checkpoints (`integrity.rs`);
+//! objections awaiting an officer's re-review and the decision form (`reviews.rs`). Words live
+//! in `text.rs`.
 //!
 //! Contract: the same as the rest of `/ui` (one workflow use case per handler, inside the
 //! blocking hop that authenticates the session cookie; escaped askama pages with the security
@@ -10,6 +12,7 @@
 //! 403 page (its attempt logged as denied where the API logs it).
 
 mod export;
+mod exports;
 mod filter;
 mod integrity;
 mod log;
@@ -24,6 +27,10 @@ pub(super) fn configure(cfg: &mut web::ServiceConfig) {
         .route("/officer", web::post().to(log::review_posted))
         .route("/officer/export.csv", web::get().to(export::export))
         .route("/officer/export.csv", web::post().to(export::export_posted))
+        .route("/officer/exports", web::get().to(exports::list))
+        .route("/officer/exports", web::post().to(exports::request))
+        .route("/officer/exports/{id}/approval", web::post().to(exports::approve))
+        .route("/officer/exports/{id}/file.csv", web::post().to(exports::file))
         .route("/officer/integrity", web::get().to(integrity::checkpoints))
         .route("/officer/verify", web::get().to(integrity::checkpoints))
         .route("/officer/verify", web::post().to(integrity::verify))
