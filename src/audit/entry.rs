@@ -43,6 +43,7 @@ vocabulary!(
         AuthorizationChange => "authorization_change",
         ExportRequested => "export_requested",
         ExportApproved => "export_approved",
+        FormalReport => "formal_report",
     }
 );
 

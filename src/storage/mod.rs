@@ -70,6 +70,7 @@ pub mod backup;
 pub mod cell_set;
 pub mod contacts;
 pub mod export_approvals;
+pub mod formal_reports;
 pub mod keys;
 pub mod objection_deadlines;
 pub mod objections;

@@ -292,6 +292,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    formal_reports (id) {
+        id -> Text,
+        subject_id -> Text,
+        year -> Integer,
+        number -> Integer,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(formal_reports -> subjects (subject_id));
 diesel::joinable!(authorizations -> subjects (subject_id));
 diesel::joinable!(authorizations -> organizations (organization_id));
 
@@ -314,4 +325,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     record_statements,
     authorizations,
     audit_export_approvals,
+    formal_reports,
 );

@@ -44,7 +44,7 @@ pub fn status_of(error: &WorkflowError) -> StatusCode {
         WorkflowError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         WorkflowError::BadRequest { .. } => StatusCode::BAD_REQUEST,
         WorkflowError::Conflict { .. } => StatusCode::CONFLICT,
-        WorkflowError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        WorkflowError::TooManyRequests | WorkflowError::LimitReached { .. } => StatusCode::TOO_MANY_REQUESTS,
         WorkflowError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         WorkflowError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }

@@ -108,6 +108,16 @@ const OPERATIONS: &[Operation] = &[
     op("delete", "/me/authorizations/{id}", "subject", "Revoke an authorization", &[], 204),
     op(
         "post",
+        "/me/reports",
+        "subject",
+        "Issue a formal credit report (a logged disclosure): records as in /me/records plus the query \
+         history; 2 free per calendar year, the 3rd is 429 yearly_report_limit",
+        &[],
+        201,
+    ),
+    op("get", "/me/reports", "subject", "This year's formal reports and free_reports_left_this_year", &[], 200),
+    op(
+        "post",
         "/objections",
         "subject",
         "Object to an entry; 201 {id, status, due_on}",
@@ -183,6 +193,7 @@ fn operation(o: &Operation) -> Value {
         ("404", "not found, or not yours"),
         ("409", "conflict with the current state"),
         ("422", "invalid input (code and field)"),
+        ("429", "too many attempts, or a yearly free allowance used up (the message says when it returns)"),
         ("503", "database or access log unavailable: nothing disclosed"),
     ] {
         responses.insert(

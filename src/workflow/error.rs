@@ -26,6 +26,10 @@ pub enum WorkflowError {
     Conflict { code: &'static str, message: String },
     #[error("too many attempts; try again later")]
     TooManyRequests,
+    /// A limited free service is used up for now; the message says when it is available again
+    /// (the yearly free formal reports, R-21).
+    #[error("{message}")]
+    LimitReached { code: &'static str, message: String },
     /// The platform cannot serve this safely right now (database or access log down).
     #[error("{message}")]
     Unavailable { code: &'static str, message: &'static str },
@@ -42,6 +46,7 @@ impl WorkflowError {
             | Self::Invalid { code, .. }
             | Self::BadRequest { code, .. }
             | Self::Conflict { code, .. }
+            | Self::LimitReached { code, .. }
             | Self::Unavailable { code, .. } => code,
             Self::NotFound { .. } => "not_found",
             Self::TooManyRequests => "too_many_requests",

@@ -18,6 +18,7 @@ pub mod bootstrap;
 pub mod bulk_export;
 pub mod change_record;
 pub mod clock;
+pub mod formal_report;
 pub mod intake;
 pub mod intake_store;
 pub mod keys;

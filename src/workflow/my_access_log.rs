@@ -8,7 +8,7 @@ use super::{Actor, Platform, WorkflowError};
 use crate::audit::Entry;
 use crate::domain::Role;
 use crate::storage::audit_log::{self, EntryFilter};
-use crate::storage::records;
+use crate::storage::{AnyConnection, records};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -51,14 +51,43 @@ pub fn my_access_log(
             c.parse::<i64>().map_err(|_| WorkflowError::invalid("invalid_cursor", Some("cursor"), "unknown cursor"))
         })
         .transpose()?;
+    page(&mut *platform.db.get()?, platform, actor, before)
+}
+
+/// The whole history the subject may see, newest first, page after page: the query-history
+/// section of the formal report, under the same rules as `my_access_log`.
+pub(super) fn whole_history(
+    conn: &mut AnyConnection,
+    platform: &Platform,
+    actor: &Actor,
+) -> Result<Vec<AccessView>, WorkflowError> {
+    let mut history = Vec::new();
+    let mut before = None;
+    loop {
+        let Page { items, next_cursor } = page(conn, platform, actor, before)?;
+        history.extend(items);
+        // The cursor is a sequence this module wrote; anything else ends the walk.
+        match next_cursor.and_then(|c| c.parse::<i64>().ok()) {
+            Some(sequence) => before = Some(sequence),
+            None => return Ok(history),
+        }
+    }
+}
+
+/// One page of entries older than `before`, as the subject sees them.
+fn page(
+    conn: &mut AnyConnection,
+    platform: &Platform,
+    actor: &Actor,
+    before: Option<i64>,
+) -> Result<Page<AccessView>, WorkflowError> {
     let filter = EntryFilter {
         subject_id: Some(actor.subject()?.to_owned()),
         visible_to_subject_at: Some(platform.clock.now_naive()),
         before,
         ..EntryFilter::default()
     };
-    let mut conn = platform.db.get()?;
-    let rows = audit_log::search(&mut conn, &filter, PAGE)?;
+    let rows = audit_log::search(conn, &filter, PAGE)?;
     let next_cursor = (rows.len() as i64 == PAGE).then(|| rows.last().map(|r| r.sequence.to_string())).flatten();
     let entries: Vec<Entry> = rows
         .into_iter()
@@ -68,7 +97,7 @@ pub fn my_access_log(
     let mut organization_ids: Vec<String> = entries.iter().filter_map(|e| e.organization_id.clone()).collect();
     organization_ids.sort();
     organization_ids.dedup();
-    let names: HashMap<String, OrganizationView> = records::organization_names(&mut conn, &organization_ids)?
+    let names: HashMap<String, OrganizationView> = records::organization_names(conn, &organization_ids)?
         .into_iter()
         .map(|(id, name, kind)| (id, OrganizationView { name, kind }))
         .collect();

@@ -52,11 +52,32 @@ pub fn my_records(platform: &Platform, actor: &Actor) -> Result<Vec<RecordView>,
     actor.require(&[Role::Subject])?;
     let subject_id = actor.subject()?.to_owned();
     let mut conn = platform.db.get()?;
-    let rows = records::for_subject(&mut conn, &subject_id)?;
-    let views = views(&mut conn, platform, rows)?;
+    let views = subject_views(&mut conn, platform, &subject_id)?;
     drop(conn);
     log_read(platform, actor, Action::SelfView, Some(&subject_id), &views)?;
     Ok(views)
+}
+
+/// What the self-view shows of a subject, not yet logged: the caller logs the disclosure
+/// (`my_records` on its own, the formal report together with its yearly slot).
+pub(super) fn subject_views(
+    conn: &mut AnyConnection,
+    platform: &Platform,
+    subject_id: &str,
+) -> Result<Vec<RecordView>, WorkflowError> {
+    let rows = records::for_subject(conn, subject_id)?;
+    views(conn, platform, rows)
+}
+
+/// The record ids and `record_type.field` names a set of whole-record views discloses.
+pub(super) fn disclosed(views: &[RecordView]) -> (Vec<String>, Vec<String>) {
+    let record_ids = views.iter().map(|v| v.id.clone()).collect();
+    let fields = access_log::field_names(views.iter().flat_map(|v| {
+        v.versions
+            .iter()
+            .flat_map(move |version| version.fields.keys().map(move |f| (v.record_type.as_str(), f.as_str())))
+    }));
+    (record_ids, fields)
 }
 
 /// The access-log entry of a whole-record read, durable before the records leave.
@@ -69,12 +90,7 @@ fn log_read(
 ) -> Result<(), WorkflowError> {
     let mut access = Access::new(platform, actor, action, &crate::storage::new_row_id());
     access.subject_id = subject_id.map(str::to_owned);
-    access.record_ids = views.iter().map(|v| v.id.clone()).collect();
-    access.fields = access_log::field_names(views.iter().flat_map(|v| {
-        v.versions
-            .iter()
-            .flat_map(move |version| version.fields.keys().map(move |f| (v.record_type.as_str(), f.as_str())))
-    }));
+    (access.record_ids, access.fields) = disclosed(views);
     access_log::record(platform, access.allowed())
 }
 

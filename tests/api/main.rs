@@ -13,6 +13,7 @@ mod audit_jobs;
 mod audit_officer;
 mod audit_tamper;
 mod backup;
+mod formal_reports;
 mod foundation;
 mod keys;
 mod notify;

@@ -106,7 +106,7 @@ fn vocabularies_round_trip_and_times_are_cut_to_microseconds() {
     for action in Action::ALL {
         assert_eq!(Action::parse(action.as_str()), Some(*action));
     }
-    assert_eq!(Action::ALL.len(), 15);
+    assert_eq!(Action::ALL.len(), 16);
     assert_eq!(Decision::parse("denied"), Some(Decision::Denied));
     assert_eq!(Decision::parse("Denied"), None);
     let fine = at("2026-09-30 01:00:00.123456789");

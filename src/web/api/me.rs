@@ -1,14 +1,18 @@
 //! The subject's own view: `GET /me/records` (all records, all fields, all versions; free and
-//! unlimited) and `GET /me/access-log` (who accessed them).
+//! unlimited), `GET /me/access-log` (who accessed them) and the formal report (`POST /me/reports`
+//! issues one, two free per calendar year; `GET /me/reports` lists this year's and what is left).
 
 use crate::web::auth::{Authenticated, blocking};
 use crate::web::error::ApiError;
-use crate::workflow::{Platform, my_access_log as access_log, read_records};
+use crate::workflow::{Platform, formal_report, my_access_log as access_log, read_records};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/me/records", web::get().to(my_records)).route("/me/access-log", web::get().to(my_access_log));
+    cfg.route("/me/records", web::get().to(my_records))
+        .route("/me/access-log", web::get().to(my_access_log))
+        .route("/me/reports", web::post().to(issue_report))
+        .route("/me/reports", web::get().to(my_reports));
 }
 
 async fn my_records(
@@ -33,4 +37,20 @@ async fn my_access_log(
     let cursor = query.into_inner().cursor;
     let page = blocking(move || access_log::my_access_log(&platform, &actor, cursor.as_deref())).await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+async fn issue_report(
+    platform: web::Data<Platform>,
+    Authenticated(actor): Authenticated,
+) -> Result<HttpResponse, ApiError> {
+    let report = blocking(move || formal_report::issue(&platform, &actor)).await?;
+    Ok(HttpResponse::Created().json(report))
+}
+
+async fn my_reports(
+    platform: web::Data<Platform>,
+    Authenticated(actor): Authenticated,
+) -> Result<HttpResponse, ApiError> {
+    let list = blocking(move || formal_report::list(&platform, &actor)).await?;
+    Ok(HttpResponse::Ok().json(list))
 }
