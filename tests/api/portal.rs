@@ -9,6 +9,7 @@ mod admin_credentials;
 mod browser;
 mod officer;
 mod officer_exports;
+mod officer_words;
 mod provider;
 mod requester;
 

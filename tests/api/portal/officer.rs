@@ -23,7 +23,7 @@ pub(super) async fn officer_client(app: &TestApp) -> (reqwest::Client, String) {
 }
 
 /// The review table's rows, as the HTML of each `<tr>` of the body.
-fn rows(html: &str) -> Vec<&str> {
+pub(super) fn rows(html: &str) -> Vec<&str> {
     let Some(body) = html.split("<tbody>").nth(1) else { return Vec::new() };
     body.split("</tbody>").next().unwrap_or("").split("<tr").skip(1).collect()
 }

@@ -6,12 +6,18 @@
 //! which carries the CSRF token and keeps a typed subject identifier out of every URL
 //! (`filter.rs`). A filter the workflow refuses is shown on the page with its message and status
 //! (422), after the role check, so other roles still get 403.
+//!
+//! The table is for people: disclosed fields by their catalogue labels in the page language
+//! (the subjects' words, `catalogue_words`; the codes in the cell's `title`), reason codes in
+//! words (`reason_words.rs`) with the code beside them. The CSV export and the API keep codes.
 
+use super::super::catalogue_words::entry_fields;
 use super::super::guard::signed_in;
 use super::super::session;
 use super::super::text::{Lang, Text};
 use super::super::{Ctx, page};
 use super::filter::{Filter, csrf_refused, from_query, query_of};
+use super::reason_words::reason_words;
 use super::text::OfficerText;
 use crate::domain::Role;
 use crate::web::error::status_of;
@@ -75,8 +81,17 @@ struct Row {
     purpose: String,
     subject: String,
     denied: bool,
-    reason: String,
+    reason: Option<Reason>,
+    /// The disclosed fields by their catalogue labels (`catalogue_words::entry_fields`).
     fields: String,
+    /// The same fields as the entry's codes, as the CSV export and the API give them.
+    field_codes: String,
+}
+
+/// An entry's reason code and, when it has them, its words (`reason_words.rs`).
+struct Reason {
+    code: String,
+    words: Option<String>,
 }
 
 /// Runs `use_case` with the parsed query; a refused filter (or query) comes back as `Ok(Err)`
@@ -232,7 +247,8 @@ fn row(e: EntryView, names: &HashMap<String, String>, platform: &Platform, ctx: 
         purpose: e.purpose.as_deref().map(|code| purpose_name(platform, ctx.lang, code)).unwrap_or_default(),
         subject: e.subject_id.unwrap_or_default(),
         denied: e.decision != "allowed",
-        reason: e.reason_code.unwrap_or_default(),
-        fields: e.fields.join(", "),
+        reason: e.reason_code.map(|code| Reason { words: reason_words(ctx.lang, &code), code }),
+        fields: entry_fields(platform, ctx.lang, &e.fields),
+        field_codes: e.fields.join(", "),
     }
 }

@@ -3,7 +3,7 @@
 //! subject's accesses); bulk exports, which need a second officer's approval (R-20,
 //! `exports.rs`); the log's integrity: verification and signed checkpoints (`integrity.rs`);
 //! objections awaiting an officer's re-review and the decision form (`reviews.rs`). Words live
-//! in `text.rs`.
+//! in `text.rs`, those of the log's reason codes in `reason_words.rs`.
 //!
 //! Contract: the same as the rest of `/ui` (one workflow use case per handler, inside the
 //! blocking hop that authenticates the session cookie; escaped askama pages with the security
@@ -16,6 +16,7 @@ mod exports;
 mod filter;
 mod integrity;
 mod log;
+mod reason_words;
 mod reviews;
 mod text;
 
