@@ -63,15 +63,23 @@ pub struct ReportList {
     /// Always null: a year holds at most `FREE_PER_YEAR` reports (DESIGN §8 list shape).
     pub next_cursor: Option<String>,
     pub free_reports_left_this_year: i32,
+    /// The number the next report would take (for `issue`'s `expected`), within or past the
+    /// year's free reports.
+    pub next_number: i32,
 }
 
-pub fn issue(platform: &Platform, actor: &Actor) -> Result<ReportDocument, WorkflowError> {
+/// Issues the next report of the year. `expected`, when given, is the number the caller's form
+/// showed as next (`ReportList::next_number`): a form sent twice (a reload of the report page)
+/// then answers `report_already_issued` instead of spending another free report.
+pub fn issue(platform: &Platform, actor: &Actor, expected: Option<i32>) -> Result<ReportDocument, WorkflowError> {
     actor.require(&[Role::Subject])?;
     let subject_id = actor.subject()?.to_owned();
     let year = platform.clock.today().year();
     let mut conn = platform.db.get()?;
     // A cheap early refusal, so a used-up year decrypts nothing; `take_slot` decides for good.
-    if formal_reports::in_year(&mut conn, &subject_id, year)?.len() >= FREE_PER_YEAR as usize {
+    let taken = formal_reports::in_year(&mut conn, &subject_id, year)?.len();
+    check_expected(expected, taken)?;
+    if taken >= FREE_PER_YEAR as usize {
         return Err(limit_reached(year));
     }
     // Built before the slot is taken and released only after it commits: a read failure here
@@ -84,7 +92,7 @@ pub fn issue(platform: &Platform, actor: &Actor) -> Result<ReportDocument, Workf
         // Lost races are retried: each means another request took a slot, so the count only
         // grows and FREE_PER_YEAR + 1 attempts end in a slot or in the limit.
         attempts_left -= 1;
-        match take_slot(platform, actor, &subject_id, year, &records) {
+        match take_slot(platform, actor, &subject_id, year, &records, expected) {
             Err(WorkflowError::Conflict { code: SLOT_TAKEN, .. }) if attempts_left > 0 => continue,
             other => break other?,
         }
@@ -106,6 +114,7 @@ pub fn list(platform: &Platform, actor: &Actor) -> Result<ReportList, WorkflowEr
     let used = i32::try_from(rows.len()).unwrap_or(FREE_PER_YEAR);
     Ok(ReportList {
         free_reports_left_this_year: (FREE_PER_YEAR - used).max(0),
+        next_number: used + 1,
         next_cursor: None,
         items: rows
             .into_iter()
@@ -122,9 +131,11 @@ fn take_slot(
     subject_id: &str,
     year: i32,
     records: &[RecordView],
+    expected: Option<i32>,
 ) -> Result<FormalReportRow, WorkflowError> {
     platform.db.transaction(|conn| {
         let taken = formal_reports::in_year(conn, subject_id, year)?.len();
+        check_expected(expected, taken)?;
         let number = i32::try_from(taken).unwrap_or(FREE_PER_YEAR) + 1;
         if number > FREE_PER_YEAR {
             return Err(limit_reached(year));
@@ -154,6 +165,20 @@ fn take_slot(
         platform.audit.record_in(conn, &[access.allowed()])?;
         Ok(row)
     })
+}
+
+/// Refuses a form for a report number already issued: the same form sent again must not take
+/// another slot.
+fn check_expected(expected: Option<i32>, taken: usize) -> Result<(), WorkflowError> {
+    match expected {
+        Some(number) if usize::try_from(number).ok() != Some(taken + 1) => Err(WorkflowError::Conflict {
+            code: "report_already_issued",
+            message: "this report was already issued (the form was sent again); its document is not kept: \
+                      ask for a new report from the reports page if you need one"
+                .to_owned(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The refusal of a third report: when the next free one comes, and nothing about the subject.

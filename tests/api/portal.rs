@@ -12,6 +12,7 @@ mod officer_exports;
 mod officer_words;
 mod provider;
 mod requester;
+mod subject_reports;
 
 use crate::helpers::{TestApp, penalty, resident_id, spawn_app};
 use reqwest::StatusCode;

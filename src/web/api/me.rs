@@ -43,7 +43,7 @@ async fn issue_report(
     platform: web::Data<Platform>,
     Authenticated(actor): Authenticated,
 ) -> Result<HttpResponse, ApiError> {
-    let report = blocking(move || formal_report::issue(&platform, &actor)).await?;
+    let report = blocking(move || formal_report::issue(&platform, &actor, None)).await?;
     Ok(HttpResponse::Created().json(report))
 }
 

@@ -1,7 +1,7 @@
 //! The portal under `/ui` (DESIGN §8): server-rendered askama pages, zh-CN by default with an
 //! English switch. `login.rs` signs in and out and sends each role to its landing page
-//! (`guard.rs`); `pages.rs` shows the subject's records and access log; `session.rs` holds the
-//! cookie and CSRF rules, `text.rs` every word.
+//! (`guard.rs`); `pages.rs` shows the subject's records and access log, `reports.rs` issues
+//! their formal credit report; `session.rs` holds the cookie and CSRF rules, `text.rs` every word.
 //!
 //! Contract: like the API, handlers call one workflow use case inside `blocking`; every page is
 //! rendered with owned fields and escaped by askama; every answer carries `no-store` and a CSP
@@ -19,6 +19,7 @@ mod objections;
 mod officer;
 mod pages;
 mod provider;
+mod reports;
 mod requester;
 mod session;
 mod text;
@@ -41,6 +42,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/me", web::get().to(pages::records))
             .route("/me/records.json", web::get().to(pages::records_download))
             .route("/me/access-log", web::get().to(pages::access_log))
+            .route("/me/reports", web::get().to(reports::page))
+            .route("/me/reports", web::post().to(reports::issue))
             .route("/me/authorizations", web::get().to(authorizations::page))
             .route("/me/authorizations", web::post().to(authorizations::grant))
             .route("/me/authorizations/{id}/revoke", web::post().to(authorizations::revoke))

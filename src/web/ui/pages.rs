@@ -67,13 +67,14 @@ struct AccessLogPage {
     rows: Vec<AccessRow>,
 }
 
-struct AccessRow {
-    at: String,
-    organization: String,
-    organization_kind: String,
-    purpose: String,
-    fields: String,
-    decision: &'static str,
+/// One access as the subject reads it (the access-log page, the formal report's history).
+pub(super) struct AccessRow {
+    pub(super) at: String,
+    pub(super) organization: String,
+    pub(super) organization_kind: String,
+    pub(super) purpose: String,
+    pub(super) fields: String,
+    pub(super) decision: &'static str,
 }
 
 pub(super) async fn records(req: HttpRequest, platform: web::Data<Platform>) -> HttpResponse {
@@ -178,7 +179,7 @@ pub(super) fn record_row(view: RecordView, platform: &Platform, ctx: &Ctx) -> Re
     }
 }
 
-fn access_row(access: AccessView, platform: &Platform, ctx: &Ctx) -> AccessRow {
+pub(super) fn access_row(access: AccessView, platform: &Platform, ctx: &Ctx) -> AccessRow {
     let t = ctx.t();
     let (organization, organization_kind) = match access.organization {
         Some(o) => (o.name, label(ctx.lang, &o.kind)),

@@ -2,6 +2,7 @@
 //!
 //! Contract: every visible string of the subject portal lives here, so a template never holds
 //! prose; a page takes `t: &'static Text` and prints its fields (askama escapes them anyway).
+//! The formal report pages' own words are in `reports/text.rs` (their nav entry is here).
 
 /// A page language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +52,7 @@ pub struct Text {
     pub records_title: &'static str,
     pub download_records: &'static str,
     pub access_log_title: &'static str,
+    pub reports_title: &'static str,
     pub logout: &'static str,
     pub home: &'static str,
     pub no_records: &'static str,
@@ -134,6 +136,7 @@ pub static ZH_CN: Text = Text {
     records_title: "我的信用记录",
     download_records: "下载我的全部记录（JSON 文件，免费）",
     access_log_title: "查询记录（谁查看了我的信息）",
+    reports_title: "我的信用报告",
     logout: "退出登录",
     home: "首页",
     no_records: "暂无记录。",
@@ -222,6 +225,7 @@ pub static EN: Text = Text {
     records_title: "My credit records",
     download_records: "Download all my records (a JSON file, free)",
     access_log_title: "Access log (who looked at my data)",
+    reports_title: "My credit reports",
     logout: "Sign out",
     home: "Home",
     no_records: "No records.",
