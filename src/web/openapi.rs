@@ -111,11 +111,19 @@ const OPERATIONS: &[Operation] = &[
         "/me/reports",
         "subject",
         "Issue a formal credit report (a logged disclosure): records as in /me/records plus the query \
-         history; 2 free per calendar year, the 3rd is 429 yearly_report_limit",
+         history; 2 free per calendar year, the 3rd is 429 yearly_report_limit; optional \
+         ?expected_number= (next_number of GET) makes a retry answer 409 report_already_issued",
         &[],
         201,
     ),
-    op("get", "/me/reports", "subject", "This year's formal reports and free_reports_left_this_year", &[], 200),
+    op(
+        "get",
+        "/me/reports",
+        "subject",
+        "This year's formal reports, free_reports_left_this_year and next_number",
+        &[],
+        200,
+    ),
     op(
         "post",
         "/objections",

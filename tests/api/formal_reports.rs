@@ -236,3 +236,23 @@ async fn each_issued_report_is_a_formal_report_entry_in_the_access_log() {
     assert!(app.platform.audit.verify(&mut |_| {}).expect("verifies").ok, "the chain still holds");
     crate::privacy::assert_no_canary(&app, &[&identifier, NAME]);
 }
+
+#[tokio::test]
+async fn a_retried_request_with_its_expected_number_spends_one_report() {
+    let app = spawn_app().await;
+    let (_, subject) = subject_with_a_record(&app, 109).await;
+    let (_, listed) = app.get(REPORTS, Some(&subject)).await;
+    assert_eq!(listed["next_number"], 1, "{listed}");
+    let once = format!("{REPORTS}?expected_number=1");
+    let (status, report) = app.post(&once, Some(&subject), &json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    // The client lost the answer and sends the same request again.
+    let (status, body) = app.post(&once, Some(&subject), &json!({})).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "report_already_issued");
+    assert_eq!(formal_report_rows(&app), 1);
+    assert_eq!(entries_of(&app, "formal_report").len(), 1, "a refused retry discloses nothing");
+    let (status, body) = app.post(&format!("{REPORTS}?expected_number=one"), Some(&subject), &json!({})).await;
+    assert!(status.is_client_error() && formal_report_rows(&app) == 1, "{status}: {body}");
+    let (_, listed) = app.get(REPORTS, Some(&subject)).await;
+    assert_eq!((listed["next_number"].as_i64(), listed["free_reports_left_this_year"].as_i64()), (Some(2), Some(1)));
+}

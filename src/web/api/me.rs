@@ -39,11 +39,21 @@ async fn my_access_log(
     Ok(HttpResponse::Ok().json(page))
 }
 
+/// `?expected_number=N`: the `next_number` the client read from `GET /me/reports`; a retried
+/// request then answers 409 `report_already_issued` instead of spending another free report.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IssueParams {
+    expected_number: Option<i32>,
+}
+
 async fn issue_report(
     platform: web::Data<Platform>,
     Authenticated(actor): Authenticated,
+    params: web::Query<IssueParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let report = blocking(move || formal_report::issue(&platform, &actor, None)).await?;
+    let expected = params.into_inner().expected_number;
+    let report = blocking(move || formal_report::issue(&platform, &actor, expected)).await?;
     Ok(HttpResponse::Created().json(report))
 }
 
