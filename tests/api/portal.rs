@@ -1,18 +1,21 @@
 //! The subject portal `/ui` over HTTP with a cookie-keeping client: sign-in (friendly failure,
 //! no cookie; HttpOnly SameSite=Strict cookie on success; throttling; other roles refused),
 //! the records page (escaped field values), the access log (the requester's organization),
-//! sign-out (CSRF), the English switch, the records as a logged JSON download. `browser.rs` drives a real Chromium when installed.
+//! sign-out (CSRF), the English switch, the records as a logged JSON download. `browser.rs` and
+//! `browser_flows.rs` drive a real Chromium when installed (the client: `webdriver.rs`).
 
 mod actions;
 mod admin;
 mod admin_credentials;
 mod browser;
+mod browser_flows;
 mod officer;
 mod officer_exports;
 mod officer_words;
 mod provider;
 mod requester;
 mod subject_reports;
+mod webdriver;
 
 use crate::helpers::{TestApp, penalty, resident_id, spawn_app};
 use reqwest::StatusCode;
