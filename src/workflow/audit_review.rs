@@ -147,18 +147,46 @@ pub fn log_access(
     action: Action,
     subject_id: Option<&str>,
 ) -> Result<(), WorkflowError> {
-    let allowed = actor.role == Role::Officer;
-    let decision = if allowed { Decision::Allowed } else { Decision::Denied };
-    let mut entry = NewEntry::new(platform.clock.now_naive(), request_id, action, decision, &platform.policies.version)
-        .actor(&actor.account_id, actor.role.as_str(), actor.organization_id.as_deref());
+    let reason = (actor.role != Role::Officer).then_some("forbidden_role");
+    let mut entry = step_entry(platform, actor, request_id, action, reason);
     if let Some(id) = subject_id {
         entry = entry.subject(id);
     }
-    if !allowed {
-        entry = entry.reason("forbidden_role");
-    }
     platform.audit.record(entry)?;
     actor.require(&[Role::Officer]).map(|_| ())
+}
+
+/// The entry of an officer's step on the log (a read, an export, a bulk export's request or
+/// approval): allowed, or denied with `reason`.
+pub(super) fn step_entry(
+    platform: &Platform,
+    actor: &Actor,
+    request_id: &str,
+    action: Action,
+    reason: Option<&str>,
+) -> NewEntry {
+    let decision = if reason.is_some() { Decision::Denied } else { Decision::Allowed };
+    let entry = NewEntry::new(platform.clock.now_naive(), request_id, action, decision, &platform.policies.version)
+        .actor(&actor.account_id, actor.role.as_str(), actor.organization_id.as_deref());
+    match reason {
+        Some(code) => entry.reason(code),
+        None => entry,
+    }
+}
+
+/// Logs a refused step, its error's code as the reason, and returns that error (or the log's
+/// own, when it cannot take the entry: then nothing proceeds either).
+pub(super) fn refuse_step(
+    platform: &Platform,
+    actor: &Actor,
+    request_id: &str,
+    action: Action,
+    error: WorkflowError,
+) -> WorkflowError {
+    match platform.audit.record(step_entry(platform, actor, request_id, action, Some(error.code()))) {
+        Ok(_) => error,
+        Err(unlogged) => unlogged.into(),
+    }
 }
 
 /// One page of entries, newest first.
@@ -221,25 +249,14 @@ pub fn start_export(
 ) -> Result<Selection, WorkflowError> {
     if actor.role == Role::Officer && query.subject.is_none() {
         // Many subjects' accesses at once: four eyes first (`bulk_export`).
-        let entry = NewEntry::new(
-            platform.clock.now_naive(),
-            request_id,
-            Action::Export,
-            Decision::Denied,
-            &platform.policies.version,
-        )
-        .actor(&actor.account_id, actor.role.as_str(), actor.organization_id.as_deref())
-        .reason(EXPORT_APPROVAL_REQUIRED);
-        platform.audit.record(entry)?;
-        return Err(WorkflowError::forbidden(
-            EXPORT_APPROVAL_REQUIRED,
+        let needs_approval = WorkflowError::forbidden(
+            "export_approval_required",
             "an export without a subject filter needs a second officer's approval: ask for it at /audit/exports",
-        ));
+        );
+        return Err(refuse_step(platform, actor, request_id, Action::Export, needs_approval));
     }
     open(platform, actor, request_id, Action::Export, &query)
 }
-
-const EXPORT_APPROVAL_REQUIRED: &str = "export_approval_required";
 
 /// The selection of an approved bulk export (`bulk_export::start`).
 pub(super) fn selection_of(filter: EntryFilter) -> Selection {

@@ -11,9 +11,9 @@
 //! probing around it is on the record. A granted step's entry commits in the same transaction
 //! as the state change. The stored filter holds ids and codes only.
 
-use super::audit_review::{self, Selection};
-use super::{Actor, Platform, WorkflowError, access_log};
-use crate::audit::{Action, Decision, NewEntry};
+use super::audit_review::{self, Selection, refuse_step, step_entry};
+use super::{Actor, Platform, WorkflowError};
+use crate::audit::{Action, Decision};
 use crate::domain::Role;
 use crate::storage::Timestamp;
 use crate::storage::audit_log::EntryFilter;
@@ -81,29 +81,10 @@ fn view(row: ExportApprovalRow, now: Timestamp) -> Result<ExportRequestView, Wor
     })
 }
 
-/// The entry of one step; `reason` set means the step was refused.
-fn entry(platform: &Platform, actor: &Actor, request_id: &str, action: Action, reason: Option<&str>) -> NewEntry {
-    let decision = if reason.is_some() { Decision::Denied } else { Decision::Allowed };
-    let entry = NewEntry::new(platform.clock.now_naive(), request_id, action, decision, &platform.policies.version)
-        .actor(&actor.account_id, actor.role.as_str(), actor.organization_id.as_deref());
-    match reason {
-        Some(code) => entry.reason(code),
-        None => entry,
-    }
-}
-
-/// Logs a refused step and returns its error.
-fn refuse(platform: &Platform, actor: &Actor, request_id: &str, action: Action, error: WorkflowError) -> WorkflowError {
-    match access_log::record(platform, entry(platform, actor, request_id, action, Some(error.code()))) {
-        Ok(()) => error,
-        Err(unlogged) => unlogged,
-    }
-}
-
 fn require_officer(platform: &Platform, actor: &Actor, request_id: &str, action: Action) -> Result<(), WorkflowError> {
     match actor.require(&[Role::Officer]) {
         Ok(_) => Ok(()),
-        Err(error) => Err(refuse(platform, actor, request_id, action, error)),
+        Err(error) => Err(refuse_step(platform, actor, request_id, action, error)),
     }
 }
 
@@ -132,7 +113,7 @@ pub fn request(
     };
     platform.db.transaction(|conn| {
         approvals::insert(conn, &row)?;
-        platform.audit.record_in(conn, &[entry(platform, actor, request_id, Action::ExportRequested, None)])?;
+        platform.audit.record_in(conn, &[step_entry(platform, actor, request_id, Action::ExportRequested, None)])?;
         Ok::<_, WorkflowError>(())
     })?;
     view(row, now)
@@ -152,7 +133,7 @@ pub fn approve(
         if !approvals::approve(conn, id, &actor.account_id, now)? {
             return Ok::<_, WorkflowError>(None);
         }
-        platform.audit.record_in(conn, &[entry(platform, actor, request_id, ACTION, None)])?;
+        platform.audit.record_in(conn, &[step_entry(platform, actor, request_id, ACTION, None)])?;
         Ok(approvals::find(conn, id)?)
     })?;
     if let Some(row) = approved {
@@ -169,7 +150,7 @@ pub fn approve(
             message: "this export request is already approved".into(),
         },
     };
-    Err(refuse(platform, actor, request_id, ACTION, why))
+    Err(refuse_step(platform, actor, request_id, ACTION, why))
 }
 
 /// The latest requests, newest first (officers). They hold ids and codes, not personal data,
@@ -189,7 +170,7 @@ pub fn start(platform: &Platform, actor: &Actor, request_id: &str, id: &str) -> 
         if !approvals::take(conn, id, &actor.account_id, since, now)? {
             return Ok::<_, WorkflowError>(None);
         }
-        platform.audit.record_in(conn, &[entry(platform, actor, request_id, Action::Export, None)])?;
+        platform.audit.record_in(conn, &[step_entry(platform, actor, request_id, Action::Export, None)])?;
         Ok(approvals::find(conn, id)?)
     })?;
     if let Some(row) = taken {
@@ -216,5 +197,5 @@ pub fn start(platform: &Platform, actor: &Actor, request_id: &str, id: &str) -> 
         }
         Some(_) => conflict("approval_expired", "the approval has expired: ask for the export again"),
     };
-    Err(refuse(platform, actor, request_id, Action::Export, why))
+    Err(refuse_step(platform, actor, request_id, Action::Export, why))
 }
